@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` (serve the demo) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+MANAGE := $(BIN)/python manage.py
+STRUCTURE ?= 2025
+
+.PHONY: run test install system-run system-test messages lint bench clean
+
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-run:
+	@scripts/system-packages.sh gettext
+
+system-test:
+	@scripts/system-packages.sh gettext espeak-ng chromium
+
+messages: install system-run
+	$(MANAGE) compilemessages --ignore=.venv -v0
+
+run: install system-run messages
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo --structure $(STRUCTURE)
+	$(MANAGE) serve
+
+test: install system-test messages
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/fanout.py --units 556
+
+clean:
+	rm -rf var/test_db.sqlite3* var/huey.sqlite3*

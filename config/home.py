@@ -1,0 +1,41 @@
+"""What each role can do, as cards on the home page. Links are URL names; a card whose page is not
+installed is skipped, so an app adds its cards here when it lands."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Role
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    title: str
+    description: str
+    url_name: str
+    roles: tuple[str, ...]
+    icon: str = "arrow_forward"
+
+
+EVERYONE = tuple(Role.values)
+
+HOME_ACTIONS: list[HomeAction] = [
+    HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, quận/huyện, xã/phường và người phụ trách."),
+               "org:unit:index", EVERYONE, "account_tree"),
+    HomeAction(_("Quản trị hệ thống"), _("Đơn vị, người dùng, phân công vai trò, thiết lập và nhật ký."),
+               "admin:index", (Role.ADMIN,), "admin_panel_settings"),
+]
+
+
+def actions_for(roles: set[str], *, is_superuser: bool = False) -> list[dict]:
+    cards = []
+    for action in HOME_ACTIONS:
+        if not (is_superuser or roles.intersection(action.roles)):
+            continue
+        try:
+            url = reverse(action.url_name)
+        except NoReverseMatch:
+            continue
+        cards.append({"title": action.title, "description": action.description, "url": url, "icon": action.icon})
+    return cards

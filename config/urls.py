@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from django.views.i18n import JavaScriptCatalog
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Site
+from viewflow.utils import Icon
+
+from org.viewsets import OrgApp
+
+from .views import HomeView
+
+admin.site.site_header = "Hệ thống thông tin cơ sở Hà Nội"
+admin.site.site_title = "Quản trị TTCS"
+admin.site.index_title = "Quản trị hệ thống"
+
+
+class TTCSSite(Site):
+    """Viewflow's Material shell; its index is our per-role home page instead of a redirect."""
+
+    title = "TTCS Hà Nội"
+    icon = Icon("campaign")
+    primary_color = "#b71c1c"
+    secondary_color = "#f9a825"
+
+    @property
+    def index_path(self):
+        return path("", HomeView.as_view(viewset=self), name="index")
+
+
+site = TTCSSite(viewsets=[OrgApp()])
+
+urlpatterns = [
+    path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+

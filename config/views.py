@@ -1,0 +1,22 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from org.models import Membership
+
+from .home import actions_for
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The landing page: who I am, which units I act for, and what my roles let me do."""
+
+    template_name = "config/home.html"
+    viewset = None
+
+    def get_context_data(self, **kwargs):
+        memberships = list(Membership.objects.filter(user=self.request.user).select_related("unit"))
+        roles = {m.role for m in memberships}
+        return super().get_context_data(
+            memberships=memberships,
+            actions=actions_for(roles, is_superuser=self.request.user.is_superuser),
+            **kwargs,
+        )

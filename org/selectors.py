@@ -1,0 +1,77 @@
+"""Reads on the organisation that every other app uses. Visibility is decided by guardian object
+permissions held by unit groups: a unit's group acts for it, its ancestors' groups supervise it."""
+
+from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Membership, Unit, User
+
+
+def units_under(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:
+    """Every unit below `unit` in the tree, at any depth."""
+    qs = Unit.objects.filter(path__startswith=unit.path, is_active=True)
+    return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def units_acted_for(user: User) -> QuerySet[Unit]:
+    """The units whose work this user carries out (the units of their memberships)."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return get_objects_for_user(
+        user, "org.act_for_unit", klass=Unit, use_groups=True, with_superuser=False, accept_global_perms=False
+    )
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    """The units whose work this user may see: their own, the units under them, or every unit for a
+    manager, the Department's leaders and administrators."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser or user.has_perm("org.supervise_all_units"):
+        return Unit.objects.all()
+    return get_objects_for_user(
+        user, ["org.act_for_unit", "org.supervise_unit"], klass=Unit, any_perm=True, with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def user_can_act_for(user: User, unit: Unit) -> bool:
+    return user.is_authenticated and user.has_perm("org.act_for_unit", unit)
+
+
+def user_can_see_unit(user: User, unit: Unit) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser
+        or user.has_perm("org.supervise_all_units")
+        or user.has_perm("org.act_for_unit", unit)
+        or user.has_perm("org.supervise_unit", unit)
+    )
+
+
+def people_of_unit(unit: Unit, *, role: str | None = None, leaders_only: bool = False) -> QuerySet[User]:
+    """Active people with a membership in `unit`, optionally with one role or only its leaders."""
+    memberships = Membership.objects.filter(unit=unit)
+    if role:
+        memberships = memberships.filter(role=role)
+    if leaders_only:
+        memberships = memberships.filter(is_leader=True)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("username")
+
+
+def people_with_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, memberships__role=role).distinct().order_by("username")
+
+
+def user_roles(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def unit_list(*, structure: str | None = None, kind: str | None = None) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("parent")
+    if structure:
+        qs = qs.filter(structure=structure)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs

@@ -1,0 +1,240 @@
+"""Writes on the organisation: units (bulk, idempotent), their groups and object permissions, people."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Membership, Role, Unit, UnitGroupObjectPermission, UnitKind, User
+from .roles import ROLE_PERMISSIONS, role_group_name, unit_group_name
+
+URBAN_PREFIXES = ("Phường", "Thị trấn")
+
+
+def is_urban_name(name: str) -> bool:
+    """Phường and thị trấn are urban; xã is rural. The old data's division_type is unreliable."""
+    return name.startswith(URBAN_PREFIXES)
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One unit as a loader sees it; `parent_code` refers to a unit of the same structure."""
+
+    code: str
+    name: str
+    kind: str
+    structure: str
+    parent_code: str | None = None
+    parent_structure: str | None = None
+    codename: str = ""
+    short_name: str = ""
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _unit_path(parent: Unit | None, unit: Unit) -> str:
+    return f"{parent.path if parent else '/'}{unit.pk}/"
+
+
+@transaction.atomic
+def units_sync(specs: Iterable[UnitSpec]) -> SyncResult:
+    """Create or update units in place, parents before children, in a few bulk queries.
+
+    Idempotent: running it again with the same specs changes nothing."""
+    specs = list(specs)
+    result = SyncResult()
+    structures = {s.structure for s in specs} | {s.parent_structure for s in specs if s.parent_structure}
+    existing = {(u.structure, u.code): u for u in Unit.objects.filter(structure__in=structures)}
+    fields = ("name", "kind", "codename", "short_name", "is_urban")
+    to_create, to_update = [], []
+    for spec in specs:
+        values = {
+            "name": spec.name, "kind": spec.kind, "codename": spec.codename, "short_name": spec.short_name,
+            "is_urban": spec.kind == UnitKind.COMMUNE and is_urban_name(spec.name),
+        }
+        unit = existing.get((spec.structure, spec.code))
+        if unit is None:
+            unit = Unit(code=spec.code, structure=spec.structure, **values)
+            existing[(spec.structure, spec.code)] = unit
+            to_create.append(unit)
+        elif any(getattr(unit, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(unit, f, v)
+            to_update.append(unit)
+        else:
+            result.unchanged += 1
+    Unit.objects.bulk_create(to_create)  # returns primary keys on SQLite and PostgreSQL
+    result.created, result.updated = len(to_create), len(to_update)
+    counted = {id(u) for u in to_create} | {id(u) for u in to_update}
+
+    # Parents and materialised paths, walking specs in order (parents are listed before children).
+    moved = []
+    for spec in specs:
+        unit = existing[(spec.structure, spec.code)]
+        parent = (
+            existing[(spec.parent_structure or spec.structure, spec.parent_code)] if spec.parent_code else None
+        )
+        path = _unit_path(parent, unit)
+        if unit.parent_id != (parent.pk if parent else None) or unit.path != path:
+            unit.parent, unit.path = parent, path
+            moved.append(unit)
+            if id(unit) not in counted:
+                counted.add(id(unit))
+                result.unchanged -= 1
+                result.updated += 1
+    Unit.objects.bulk_update(to_update, fields)
+    Unit.objects.bulk_update(moved, ["parent", "path"])
+    unit_groups_ensure([existing[(s.structure, s.code)] for s in specs])
+    return result
+
+
+def unit_groups_ensure(units: list[Unit]) -> None:
+    """Give each unit its Django group, and grant the object permissions that follow from the tree:
+    a unit's group acts for the unit; every ancestor's group supervises it."""
+    act = Permission.objects.get(content_type__app_label="org", codename="act_for_unit")
+    supervise = Permission.objects.get(content_type__app_label="org", codename="supervise_unit")
+    missing = [u for u in units if u.group_id is None]
+    if missing:
+        names = [unit_group_name(u.code, u.structure) for u in missing]
+        existing_groups = {g.name: g for g in Group.objects.filter(name__in=names)}
+        Group.objects.bulk_create([Group(name=n) for n in names if n not in existing_groups])
+        groups = {g.name: g for g in Group.objects.filter(name__in=names)}
+        for unit, name in zip(missing, names, strict=True):
+            unit.group = groups[name]
+        Unit.objects.bulk_update(missing, ["group"])
+
+    all_units = {u.pk: u for u in Unit.objects.filter(pk__in=_ancestor_ids(units) | {u.pk for u in units})}
+    wanted = set()
+    for unit in units:
+        wanted.add((unit.group_id, act.pk, unit.pk))
+        for ancestor_id in _path_ids(unit.path)[:-1]:
+            ancestor = all_units.get(ancestor_id)
+            if ancestor and ancestor.group_id:
+                wanted.add((ancestor.group_id, supervise.pk, unit.pk))
+    have = set(
+        UnitGroupObjectPermission.objects.filter(content_object__in=[u.pk for u in units]).values_list(
+            "group_id", "permission_id", "content_object_id"
+        )
+    )
+    UnitGroupObjectPermission.objects.bulk_create(
+        [UnitGroupObjectPermission(group_id=g, permission_id=p, content_object_id=o) for g, p, o in wanted - have]
+    )
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _ancestor_ids(units: Iterable[Unit]) -> set[int]:
+    return {pk for u in units for pk in _path_ids(u.path)}
+
+
+def role_groups_sync() -> None:
+    """Create one group per role holding that role's model permissions (ROLE_PERMISSIONS)."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role_group_name(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    username: str
+    full_name: str
+    unit: Unit
+    role: str
+    is_leader: bool = False
+    job_title: str = ""
+
+
+@transaction.atomic
+def people_ensure(specs: list[PersonSpec], *, password: str) -> int:
+    """Create the missing accounts with one shared password hashed once, their memberships and group
+    memberships. Existing accounts are left as they are (their password is never reset). Returns how many
+    accounts were created."""
+    role_groups_sync()
+    hashed = make_password(password)
+    existing = set(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [
+            User(username=s.username, full_name=s.full_name, job_title=s.job_title, password=hashed,
+                 is_staff=s.role == Role.ADMIN)
+            for s in specs if s.username not in existing
+        ]
+    )
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
+    memberships_add([(users[s.username], s.unit, s.role, s.is_leader) for s in specs])
+    return len(specs) - len(existing)
+
+
+def memberships_add(rows: list[tuple[User, Unit, str, bool]]) -> None:
+    """Add memberships (idempotent) and put each user in the unit's group and the role's group."""
+    have = set(
+        Membership.objects.filter(user__in=[r[0] for r in rows]).values_list("user_id", "unit_id", "role")
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, unit=unit, role=role, is_leader=leader) for u, unit, role, leader in rows
+         if (u.pk, unit.pk, role) not in have]
+    )
+    role_groups = {g.name: g.pk for g in Group.objects.filter(name__startswith="role:")}
+    through = User.groups.through
+    wanted = set()
+    for user, unit, role, _leader in rows:
+        if unit.group_id:
+            wanted.add((user.pk, unit.group_id))
+        if role_group_name(role) in role_groups:
+            wanted.add((user.pk, role_groups[role_group_name(role)]))
+    have_groups = set(through.objects.filter(user_id__in={w[0] for w in wanted}).values_list("user_id", "group_id"))
+    through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in wanted - have_groups])
+
+
+def membership_create(*, user: User, unit: Unit, role: str, is_leader: bool = False) -> Membership:
+    """One membership, as the admin creates it."""
+    if unit.group_id is None:
+        unit_groups_ensure([unit])
+        unit.refresh_from_db()
+    memberships_add([(user, unit, role, is_leader)])
+    return Membership.objects.get(user=user, unit=unit, role=role)
+
+
+def membership_delete(membership: Membership) -> None:
+    """Remove a membership; the user leaves the unit's group unless another membership keeps them there."""
+    user, unit, role = membership.user, membership.unit, membership.role
+    membership.delete()
+    remaining = Membership.objects.filter(user=user)
+    if unit.group_id and not remaining.filter(unit=unit).exists():
+        user.groups.remove(unit.group_id)
+    if not remaining.filter(role=role).exists():
+        user.groups.remove(*Group.objects.filter(name=role_group_name(role)))
+
+
+
+@transaction.atomic
+def unit_save(unit: Unit) -> Unit:
+    """Save a unit edited by hand (admin): recompute its path and its subtree's, then its permissions."""
+    old_path = unit.path
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    new_path = _unit_path(unit.parent, unit)
+    if new_path != old_path:
+        subtree = list(Unit.objects.filter(path__startswith=old_path)) if old_path else [unit]
+        for member in subtree:
+            member.path = new_path + member.path[len(old_path):] if old_path else new_path
+        Unit.objects.bulk_update(subtree, ["path"])
+        supervise = Permission.objects.get(content_type__app_label="org", codename="supervise_unit")
+        UnitGroupObjectPermission.objects.filter(content_object__in=subtree, permission=supervise).delete()
+        unit_groups_ensure(subtree)
+        unit.path = new_path
+    else:
+        unit_groups_ensure([unit])
+    return unit

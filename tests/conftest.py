@@ -1,0 +1,55 @@
+"""Shared fixtures: the demo organisation (2025 structure) seeded once per session, and a named cast."""
+
+import pytest
+from django.conf import settings
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from config.demo import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo("2025")
+
+
+@pytest.fixture
+def demo(db):
+    """The seeded organisation, for tests inside a rolled-back transaction."""
+    from org.models import User
+
+    assert User.objects.filter(username="giamdoc").exists()
+
+
+@pytest.fixture
+def demo_transactional(transactional_db):
+    """Transactional tests flush the database afterwards; seed again when an earlier one did."""
+    from config.demo import seed_demo
+    from org.models import User
+
+    if not User.objects.filter(username="giamdoc").exists():
+        seed_demo("2025")
+
+
+@pytest.fixture
+def user(db):
+    from org.models import User
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+requires_postgres = pytest.mark.skipif(
+    not is_postgres(), reason="concurrency needs PostgreSQL row locks; CI's second run covers it"
+)
