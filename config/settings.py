@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "config",
     "org",
     "editorial",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
@@ -33,6 +33,7 @@ site = TTCSSite(viewsets=[OrgApp()])
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),
 ]
