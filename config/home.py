@@ -23,6 +23,16 @@ EVERYONE = tuple(Role.values)
 HOME_ACTIONS: list[HomeAction] = [
     HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, quận/huyện, xã/phường và người phụ trách."),
                "org:unit:index", EVERYONE, "account_tree"),
+    HomeAction(_("Văn bản chỉ đạo"), _("Soạn, duyệt, theo dõi tiến độ từng đơn vị, xuất Excel."),
+               "coordination:directive_list", (Role.DRAFTER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER,
+                                                Role.OFFICE, Role.BOARD_SECRETARY), "gavel"),
+    HomeAction(_("Nhiệm vụ của đơn vị"), _("Hàng chờ của đơn vị: tiếp nhận, giao tiếp cho xã/phường, báo cáo."),
+               "unitassignmentflow:queue", (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER),
+               "assignment"),
+    HomeAction(_("Hộp việc của tôi"), _("Các việc đang giao cho bạn."), "unitassignmentflow:inbox", EVERYONE,
+               "inbox"),
+    HomeAction(_("Việc chờ duyệt"), _("Văn bản chỉ đạo chờ lãnh đạo duyệt."), "directiveflow:queue",
+               (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER), "approval"),
     HomeAction(_("Quản trị hệ thống"), _("Đơn vị, người dùng, phân công vai trò, thiết lập và nhật ký."),
                "admin:index", (Role.ADMIN,), "admin_panel_settings"),
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "org",
     "editorial",
     "notifications",
+    "coordination",
+    "workflows",
 ]
 
 MIDDLEWARE = [

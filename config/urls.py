@@ -7,6 +7,7 @@ from viewflow.urls import Site
 from viewflow.utils import Icon
 
 from org.viewsets import OrgApp
+from workflows.viewsets import flow_apps
 
 from .views import HomeView
 
@@ -28,12 +29,14 @@ class TTCSSite(Site):
         return path("", HomeView.as_view(viewset=self), name="index")
 
 
-site = TTCSSite(viewsets=[OrgApp()])
+site = TTCSSite(viewsets=[*flow_apps(), OrgApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("", include("workflows.urls")),
+    path("coordination/", include("coordination.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),
 ]

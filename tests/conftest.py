@@ -53,3 +53,14 @@ def is_postgres() -> bool:
 requires_postgres = pytest.mark.skipif(
     not is_postgres(), reason="concurrency needs PostgreSQL row locks; CI's second run covers it"
 )
+
+
+@pytest.fixture(autouse=True)
+def huey_immediate():
+    """Background jobs run inline in tests (the embedded consumer is exercised by the browser tests)."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous

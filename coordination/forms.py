@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Unit, UnitKind
+
+from .models import Assignment, ReportRequirement, Urgency
+from .services import TARGET_SETS
+
+
+class DirectiveForm(forms.Form):
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+    instructions = forms.CharField(label=_("Nội dung chỉ đạo"), widget=forms.Textarea(attrs={"rows": 6}))
+    issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=Unit.objects.none())
+    urgency = forms.ModelChoiceField(label=_("Độ khẩn"), queryset=Urgency.objects.all())
+    deadline = forms.DateTimeField(label=_("Hạn hoàn thành (để trống: theo độ khẩn)"), required=False,
+                                   widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
+    target_sets = forms.MultipleChoiceField(label=_("Nhóm đơn vị nhận"), required=False,
+                                            choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
+    district_communes = forms.ModelMultipleChoiceField(
+        label=_("Các xã/phường của quận/huyện"), required=False,
+        queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))
+    target_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị cụ thể"), required=False,
+        queryset=Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DIVISION]))
+    report_requirements = forms.MultipleChoiceField(label=_("Yêu cầu báo cáo"), choices=ReportRequirement.choices,
+                                                    initial=[ReportRequirement.TEXT],
+                                                    widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, issuing_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"].queryset = issuing_units if issuing_units is not None else Unit.objects.none()
+
+    def target_spec(self) -> dict:
+        data = self.cleaned_data
+        return {"sets": data["target_sets"], "units": [u.pk for u in data["target_units"]],
+                "district_communes": [u.pk for u in data["district_communes"]]}
+
+
+class RelayForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(label=_("Giao cho các xã/phường"), queryset=Unit.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in candidates or []])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignmentFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                               choices=[("", _("Tất cả"))] + list(Assignment.Status.choices))
+    overdue = forms.BooleanField(label=_("Chỉ đơn vị quá hạn"), required=False)
+    parent_unit = forms.ModelChoiceField(label=_("Thuộc quận/huyện"), required=False,
+                                         queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))

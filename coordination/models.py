@@ -1,0 +1,206 @@
+"""Directives sent to many units, one assignment per unit, and the history of each assignment.
+
+State lives here; the viewflow processes in `workflows/` drive the transitions through services."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Unit
+
+
+class Urgency(models.Model):
+    """Vietnamese administrative urgency (thường, khẩn, thượng khẩn, hỏa tốc) and its default SLA."""
+
+    code = models.SlugField(_("mã"), unique=True)
+    name = models.CharField(_("độ khẩn"), max_length=50)
+    sla_hours = models.PositiveIntegerField(_("thời hạn mặc định (giờ)"))
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("độ khẩn")
+        verbose_name_plural = _("độ khẩn")
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """Editable reminder and escalation timing (one row is used: the first)."""
+
+    reminder_hours = models.CharField(
+        _("nhắc trước hạn (giờ, cách nhau bởi dấu phẩy)"), max_length=100, default="24,2"
+    )
+    escalate_parent_after_hours = models.PositiveIntegerField(_("báo đơn vị cấp trên sau quá hạn (giờ)"), default=24)
+    escalate_issuer_after_hours = models.PositiveIntegerField(_("báo đơn vị giao việc sau quá hạn (giờ)"), default=48)
+
+    class Meta:
+        verbose_name = _("quy tắc nhắc hạn")
+        verbose_name_plural = _("quy tắc nhắc hạn")
+
+    def __str__(self) -> str:
+        return str(_("Nhắc trước hạn: %(hours)s giờ") % {"hours": self.reminder_hours})
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        return sorted({int(h) for h in self.reminder_hours.replace(" ", "").split(",") if h.isdigit()}, reverse=True)
+
+
+class ReportRequirement(models.TextChoices):
+    TEXT = "text", _("Báo cáo bằng văn bản")
+    FIGURES = "figures", _("Số liệu")
+    FILES = "files", _("Tệp minh chứng")
+    BROADCAST = "broadcast", _("Xác nhận phát sóng")
+
+
+class Directive(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        PENDING_APPROVAL = "pending_approval", _("Chờ lãnh đạo duyệt")
+        RETURNED = "returned", _("Lãnh đạo trả lại")
+        FANNING_OUT = "fanning_out", _("Đang gửi tới đơn vị")
+        IN_PROGRESS = "in_progress", _("Đơn vị đang thực hiện")
+        CLOSED = "closed", _("Đã kết thúc")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    title = models.CharField(_("trích yếu"), max_length=300)
+    instructions = models.TextField(_("nội dung chỉ đạo"), blank=True)
+    issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="issued_directives",
+                                     verbose_name=_("đơn vị ban hành"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("người soạn"))
+    urgency = models.ForeignKey(Urgency, on_delete=models.PROTECT, verbose_name=_("độ khẩn"))
+    deadline = models.DateTimeField(_("hạn hoàn thành"))
+    target_spec = models.JSONField(_("đối tượng nhận"), default=dict, blank=True)
+    report_requirements = models.JSONField(_("yêu cầu báo cáo"), default=list, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("người duyệt"))
+    approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    approval_comment = models.TextField(_("ý kiến lãnh đạo"), blank=True)
+    fanout_total = models.PositiveIntegerField(default=0)
+    fanout_done = models.PositiveIntegerField(default=0)
+    summary = models.TextField(_("tổng kết"), blank=True)
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        ordering = ["-created_at"]
+        permissions = [("approve_directive", _("Duyệt văn bản chỉ đạo"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def fanout_percent(self) -> int:
+        return 100 if not self.fanout_total else int(100 * self.fanout_done / self.fanout_total)
+
+
+class DirectiveAttachment(models.Model):
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to="directives/%Y/%m/")
+    name = models.CharField(_("tên tệp"), max_length=255)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+
+class Assignment(models.Model):
+    """One unit's share of a directive. A district's relay creates child assignments (parent set)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ tiếp nhận")
+        RECEIVED = "received", _("Đã nhận")
+        REPORTED = "reported", _("Đã báo cáo")
+        RETURNED = "returned", _("Bị trả lại")
+        ACCEPTED = "accepted", _("Đã hoàn thành")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    CLOSED = (Status.ACCEPTED, Status.CANCELLED)
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("đơn vị"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+                               verbose_name=_("giao tiếp từ"))
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("người được giao"))
+    deadline = models.DateTimeField(_("hạn"))
+    received_at = models.DateTimeField(_("thời điểm nhận"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reported_at = models.DateTimeField(_("thời điểm báo cáo"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    overdue_since = models.DateTimeField(_("quá hạn từ"), null=True, blank=True)
+    report_text = models.TextField(_("nội dung báo cáo"), blank=True)
+    report_figures = models.JSONField(_("số liệu"), default=dict, blank=True)
+    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    relayed = models.BooleanField(_("đã giao tiếp cho cấp dưới"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ đơn vị")
+        verbose_name_plural = _("nhiệm vụ đơn vị")
+        ordering = ["unit__path"]
+        constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="one_assignment_per_unit")]
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["directive", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.directive} — {self.unit}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    def late_by(self, now=None):
+        """How late the unit is (reported late, or still open past the deadline); None when on time."""
+        end = self.reported_at or self.closed_at or now or timezone.now()
+        return end - self.deadline if end > self.deadline else None
+
+
+class AssignmentEvidence(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("tên tệp"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class AssignmentEvent(models.Model):
+    """Append-only history of an assignment. `once_key` makes reminders and escalations happen once."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Giao việc")
+        RECEIVED = "received", _("Tiếp nhận")
+        RELAYED = "relayed", _("Giao tiếp cho cấp dưới")
+        REPORTED = "reported", _("Báo cáo")
+        RETURNED = "returned", _("Trả lại")
+        ACCEPTED = "accepted", _("Chấp nhận")
+        CANCELLED = "cancelled", _("Hủy")
+        REMINDED = "reminded", _("Nhắc hạn")
+        OVERDUE = "overdue", _("Quá hạn")
+        ESCALATED = "escalated", _("Báo cáo vượt cấp")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    comment = models.TextField(blank=True)
+    once_key = models.CharField(max_length=60, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "once_key"], name="assignment_event_once",
+                                    condition=models.Q(once_key__isnull=False))
+        ]

@@ -1,0 +1,75 @@
+"""Reads for directive and assignment pages; query counts do not depend on the number of rows."""
+
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from org import selectors as org_selectors
+from org.models import User
+
+from .models import Assignment, Directive
+
+
+def directives_visible_to(user: User) -> QuerySet[Directive]:
+    """The issuer's unit and people who supervise everything see a directive; units see those addressed
+    to them (or to the units below them)."""
+    qs = Directive.objects.select_related("issuing_unit", "urgency", "created_by")
+    if user.is_superuser or user.has_perm("org.supervise_all_units"):
+        return qs
+    units = org_selectors.units_visible_to(user).values("pk")
+    return qs.filter(Q(issuing_unit__in=units) | Q(assignments__unit__in=units)).distinct()
+
+
+def directive_for_user(user: User, pk: int) -> Directive | None:
+    return directives_visible_to(user).filter(pk=pk).first()
+
+
+def user_sees_whole_directive(user: User, directive: Directive) -> bool:
+    return user.is_superuser or user.has_perm("org.supervise_all_units") or org_selectors.user_can_see_unit(
+        user, directive.issuing_unit
+    )
+
+
+def assignment_rows(directive: Directive, user: User, *, status: str | None = None, overdue: bool = False,
+                    parent_unit: int | None = None, now: datetime | None = None) -> QuerySet[Assignment]:
+    """The per-unit table: everything for the issuer, only the user's own units (and below) otherwise."""
+    now = now or timezone.now()
+    qs = directive.assignments.select_related("unit", "unit__parent", "assignee", "parent__unit").order_by(
+        "unit__path")
+    if not user_sees_whole_directive(user, directive):
+        qs = qs.filter(unit__in=org_selectors.units_visible_to(user).values("pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.exclude(status__in=Assignment.CLOSED).filter(deadline__lt=now)
+    if parent_unit:
+        qs = qs.filter(unit__parent_id=parent_unit)
+    return qs
+
+
+def directive_progress(directive: Directive) -> dict:
+    counts = directive.assignments.aggregate(
+        total=Count("pk"),
+        received=Count("pk", filter=Q(received_at__isnull=False)),
+        reported=Count("pk", filter=Q(reported_at__isnull=False)),
+        done=Count("pk", filter=Q(status=Assignment.Status.ACCEPTED)),
+        cancelled=Count("pk", filter=Q(status=Assignment.Status.CANCELLED)),
+        overdue=Count("pk", filter=Q(deadline__lt=timezone.now()) & ~Q(status__in=Assignment.CLOSED)),
+    )
+    return counts
+
+
+def assignment_detail(pk: int) -> Assignment:
+    return Assignment.objects.select_related(
+        "directive__issuing_unit", "directive__urgency", "unit", "parent__unit", "assignee", "received_by"
+    ).prefetch_related("events__actor", "children__unit", "evidence").get(pk=pk)
+
+
+def assignment_for_user(user: User, pk: int) -> Assignment | None:
+    assignment = Assignment.objects.select_related("directive__issuing_unit", "unit").filter(pk=pk).first()
+    if assignment is None:
+        return None
+    if org_selectors.user_can_see_unit(user, assignment.unit) or user_sees_whole_directive(user, assignment.directive):
+        return assignment_detail(pk)
+    return None

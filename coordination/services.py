@@ -1,0 +1,427 @@
+"""Writes on directives and unit assignments. Each checks who may act (services, not only views) and
+sends notifications through notifications.services.notify, which pushes after commit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications.services import notify
+from org import selectors as org_selectors
+from org.models import Unit, UnitKind, User
+
+from .models import Assignment, AssignmentEvent, DeadlinePolicy, Directive, ReportRequirement, Urgency
+
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "table",
+                "thead", "tbody", "tr", "td", "th"}
+
+TARGET_SETS = {
+    "all_districts": gettext_lazy("Tất cả quận/huyện/thị xã"),
+    "all_communes": gettext_lazy("Tất cả xã/phường/thị trấn"),
+    "department_divisions": gettext_lazy("Các phòng, đơn vị thuộc Sở"),
+}
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"})
+
+
+class AlreadyDone(ValidationError):
+    """The action already happened (a double click, a second tab): say so, change nothing."""
+
+
+# --- targets -------------------------------------------------------------------------------------------------
+
+def targets_resolve(spec: dict) -> list[Unit]:
+    """Units named by a target spec: {"units": [ids], "sets": [...], "district_communes": [district ids],
+    "structure": "2025"|"current"}. Sets are resolved against one administrative structure."""
+    structure = spec.get("structure") or "2025"
+    ids = set(spec.get("units") or [])
+    sets = set(spec.get("sets") or [])
+    local = Unit.objects.filter(structure=structure, is_active=True)
+    if "all_districts" in sets:
+        ids |= set(local.filter(kind=UnitKind.DISTRICT).values_list("pk", flat=True))
+    if "all_communes" in sets:
+        ids |= set(local.filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
+    if "department_divisions" in sets:
+        ids |= set(Unit.objects.filter(kind=UnitKind.DIVISION, is_active=True).values_list("pk", flat=True))
+    for district_id in spec.get("district_communes") or []:
+        district = Unit.objects.get(pk=district_id)
+        ids |= set(org_selectors.units_under(district).filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
+    return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
+
+
+# --- directive ------------------------------------------------------------------------------------------------
+
+def user_can_issue(user: User, unit: Unit) -> bool:
+    return org_selectors.user_can_act_for(user, unit) and unit.kind in (
+        UnitKind.DEPARTMENT, UnitKind.DIVISION, UnitKind.BOARD, UnitKind.LEADERSHIP
+    )
+
+
+def user_can_approve(user: User) -> bool:
+    return user.has_perm("coordination.approve_directive")
+
+
+@transaction.atomic
+def directive_create(
+    *, user: User, issuing_unit: Unit, title: str, instructions: str, urgency: Urgency,
+    target_spec: dict, deadline: datetime | None = None, report_requirements: list[str] | None = None,
+) -> Directive:
+    if not user_can_issue(user, issuing_unit):
+        raise PermissionDenied(_("Bạn không được ban hành văn bản thay đơn vị này."))
+    requirements = report_requirements or [ReportRequirement.TEXT]
+    if any(r not in ReportRequirement.values for r in requirements):
+        raise ValidationError({"report_requirements": _("Yêu cầu báo cáo không hợp lệ.")})
+    directive = Directive(
+        title=title.strip(), instructions=sanitize_html(instructions), issuing_unit=issuing_unit, created_by=user,
+        urgency=urgency, deadline=deadline or timezone.now() + timedelta(hours=urgency.sla_hours),
+        target_spec=target_spec, report_requirements=requirements, status=Directive.Status.PENDING_APPROVAL,
+    )
+    directive.full_clean()
+    if not targets_resolve(target_spec):
+        raise ValidationError({"target_spec": _("Chưa chọn đơn vị nhận.")})
+    directive.save()
+    return directive
+
+
+@transaction.atomic
+def directive_decide(*, directive: Directive, user: User, approve: bool, comment: str = "") -> Directive:
+    """A leader approves the directive (it will be fanned out) or returns it with a comment."""
+    if not user_can_approve(user):
+        raise PermissionDenied(_("Chỉ lãnh đạo mới được duyệt văn bản chỉ đạo."))
+    if directive.status != Directive.Status.PENDING_APPROVAL:
+        raise AlreadyDone(_("Văn bản này đã được xử lý."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Hãy ghi lý do trả lại.")})
+    directive.status = Directive.Status.FANNING_OUT if approve else Directive.Status.RETURNED
+    directive.approved_by, directive.approved_at = (user, timezone.now()) if approve else (None, None)
+    directive.approval_comment = comment.strip()
+    directive.save()
+    return directive
+
+
+@transaction.atomic
+def directive_revise(*, directive: Directive, user: User, title: str, instructions: str,
+                     deadline: datetime | None = None) -> Directive:
+    if user != directive.created_by:
+        raise PermissionDenied(_("Chỉ người soạn được sửa văn bản bị trả lại."))
+    if directive.status != Directive.Status.RETURNED:
+        raise AlreadyDone(_("Văn bản này đã được xử lý."))
+    directive.title, directive.instructions = title.strip(), sanitize_html(instructions)
+    if deadline:
+        directive.deadline = deadline
+    directive.status = Directive.Status.PENDING_APPROVAL
+    directive.full_clean()
+    directive.save()
+    return directive
+
+
+@transaction.atomic
+def directive_close(*, directive: Directive, user: User, summary: str) -> Directive:
+    if not org_selectors.user_can_act_for(user, directive.issuing_unit):
+        raise PermissionDenied(_("Chỉ đơn vị ban hành được kết thúc văn bản."))
+    if directive.assignments.filter(parent=None).exclude(status__in=Assignment.CLOSED).exists():
+        raise ValidationError(_("Còn đơn vị chưa hoàn thành."))
+    directive.summary, directive.status, directive.closed_at = summary.strip(), Directive.Status.CLOSED, timezone.now()
+    directive.save()
+    return directive
+
+
+# --- assignments ------------------------------------------------------------------------------------------------
+
+def assignments_create(directive: Directive, units: list[Unit], *, parent: Assignment | None = None,
+                       actor: User | None = None) -> list[Assignment]:
+    """One assignment per unit, skipping units that already have one for this directive (idempotent)."""
+    have = set(directive.assignments.filter(unit__in=units).values_list("unit_id", flat=True))
+    deadline = parent.deadline if parent else directive.deadline
+    created = Assignment.objects.bulk_create(
+        [Assignment(directive=directive, unit=u, parent=parent, deadline=deadline) for u in units if u.pk not in have]
+    )
+    AssignmentEvent.objects.bulk_create(
+        [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in created]
+    )
+    return created
+
+
+def assignments_notify_received(directive: Directive, assignments: list[Assignment]) -> None:
+    level = "urgent" if directive.urgency.code in ("thuong_khan", "hoa_toc") else "info"
+    notify(
+        [a.unit for a in assignments], kind="directive_received",
+        title=_("Văn bản chỉ đạo mới: %(title)s") % {"title": directive.title},
+        body=_("Hạn: %(deadline)s") % {"deadline": timezone.localtime(directive.deadline).strftime("%d/%m/%Y %H:%M")},
+        link=f"/coordination/directives/{directive.pk}/", level=level,
+    )
+
+
+def reviewer_unit(assignment: Assignment) -> Unit:
+    """Who accepts a unit's report: the relaying unit for a relayed assignment, else the issuer."""
+    return assignment.parent.unit if assignment.parent_id else assignment.directive.issuing_unit
+
+
+def _require_unit_officer(user: User, assignment: Assignment) -> None:
+    if not org_selectors.user_can_act_for(user, assignment.unit):
+        raise PermissionDenied(_("Bạn không thuộc đơn vị được giao nhiệm vụ này."))
+
+
+def _event(assignment: Assignment, kind: str, actor: User | None, comment: str = "", once_key: str | None = None):
+    return AssignmentEvent.objects.create(assignment=assignment, kind=kind, actor=actor, comment=comment,
+                                          once_key=once_key)
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("directive", "unit").get(pk=assignment.pk)
+
+
+@transaction.atomic
+def assignment_acknowledge(*, assignment: Assignment, user: User) -> Assignment:
+    """Record receipt ("đã nhận") once; a second click or a second officer gets AlreadyDone."""
+    _require_unit_officer(user, assignment)
+    assignment = _locked(assignment)
+    if assignment.status != Assignment.Status.PENDING:
+        raise AlreadyDone(_("Nhiệm vụ này đã được tiếp nhận."))
+    assignment.status, assignment.received_at, assignment.received_by = (
+        Assignment.Status.RECEIVED, timezone.now(), user)
+    assignment.assignee = assignment.assignee or user
+    assignment.save()
+    _event(assignment, AssignmentEvent.Kind.RECEIVED, user)
+    return assignment
+
+
+def relay_candidates(assignment: Assignment) -> list[Unit]:
+    return list(org_selectors.units_under(assignment.unit).filter(kind=UnitKind.COMMUNE).order_by("path"))
+
+
+@transaction.atomic
+def assignment_relay(*, assignment: Assignment, user: User, units: list[Unit]) -> list[Assignment]:
+    """A district passes the work to its communes: child assignments of the same directive."""
+    _require_unit_officer(user, assignment)
+    assignment = _locked(assignment)
+    if assignment.status not in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED):
+        raise ValidationError(_("Hãy tiếp nhận nhiệm vụ trước khi giao cho cấp dưới."))
+    allowed = {u.pk for u in relay_candidates(assignment)}
+    if not units or any(u.pk not in allowed for u in units):
+        raise ValidationError({"units": _("Chỉ giao được cho xã/phường trực thuộc.")})
+    children = assignments_create(assignment.directive, units, parent=assignment, actor=user)
+    assignment.relayed = True
+    assignment.save(update_fields=["relayed"])
+    _event(assignment, AssignmentEvent.Kind.RELAYED, user, comment=", ".join(u.name for u in units))
+    return children
+
+
+@dataclass(frozen=True)
+class Rollup:
+    total: int
+    received: int
+    done: int
+    cancelled: int
+    late: int
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done - self.cancelled
+
+
+def assignment_rollup(assignment: Assignment, now: datetime | None = None) -> Rollup:
+    now = now or timezone.now()
+    children = list(assignment.children.all())
+    return Rollup(
+        total=len(children),
+        received=sum(1 for c in children if c.received_at),
+        done=sum(1 for c in children if c.status == Assignment.Status.ACCEPTED),
+        cancelled=sum(1 for c in children if c.status == Assignment.Status.CANCELLED),
+        late=sum(1 for c in children if c.late_by(now)),
+    )
+
+
+@transaction.atomic
+def assignment_report(*, assignment: Assignment, user: User, text: str, figures: dict | None = None) -> Assignment:
+    _require_unit_officer(user, assignment)
+    assignment = _locked(assignment)
+    if assignment.status not in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED):
+        raise AlreadyDone(_("Báo cáo đã được gửi hoặc nhiệm vụ đã kết thúc."))
+    figures = dict(figures or {})
+    if assignment.relayed:
+        rollup = assignment_rollup(assignment)
+        if rollup.open:
+            raise ValidationError(_("Còn %(n)s đơn vị cấp dưới chưa hoàn thành.") % {"n": rollup.open})
+        figures.update({"children_total": rollup.total, "children_received": rollup.received,
+                        "children_done": rollup.done, "children_late": rollup.late})
+    if ReportRequirement.TEXT in assignment.directive.report_requirements and not text.strip():
+        raise ValidationError({"text": _("Hãy nhập nội dung báo cáo.")})
+    assignment.report_text, assignment.report_figures = sanitize_html(text), figures
+    assignment.status, assignment.reported_at = Assignment.Status.REPORTED, timezone.now()
+    assignment.save()
+    _event(assignment, AssignmentEvent.Kind.REPORTED, user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_review(*, assignment: Assignment, user: User, accept: bool, comment: str = "") -> Assignment:
+    if not org_selectors.user_can_act_for(user, reviewer_unit(assignment)):
+        raise PermissionDenied(_("Bạn không được duyệt báo cáo này."))
+    assignment = _locked(assignment)
+    if assignment.status != Assignment.Status.REPORTED:
+        raise AlreadyDone(_("Báo cáo này đã được xử lý."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Hãy ghi lý do trả lại.")})
+    if accept:
+        assignment.status, assignment.closed_at = Assignment.Status.ACCEPTED, timezone.now()
+    else:
+        assignment.status, assignment.return_comment = Assignment.Status.RETURNED, comment.strip()
+    assignment.save()
+    _event(assignment, AssignmentEvent.Kind.ACCEPTED if accept else AssignmentEvent.Kind.RETURNED, user, comment)
+    notify(
+        [assignment.unit], kind="report_accepted" if accept else "report_returned", actor=user,
+        title=(_("Báo cáo được chấp nhận: %(t)s") if accept else _("Báo cáo bị trả lại: %(t)s"))
+        % {"t": assignment.directive.title},
+        body=comment, link=f"/coordination/assignments/{assignment.pk}/",
+        level="info" if accept else "warning",
+    )
+    return assignment
+
+
+def user_can_cancel(user: User, assignment: Assignment) -> bool:
+    return org_selectors.user_can_act_for(user, reviewer_unit(assignment))
+
+
+@transaction.atomic
+def assignment_cancel(*, assignment: Assignment, user: User | None, reason: str) -> list[Assignment]:
+    """Cancel one unit's assignment and everything relayed from it. Returns what was cancelled."""
+    if user is not None and not user_can_cancel(user, assignment):
+        raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do hủy.")})
+    cancelled = []
+    stack = [assignment]
+    while stack:
+        current = _locked(stack.pop())
+        if current.is_closed:
+            continue
+        current.status, current.cancel_reason, current.closed_at = (
+            Assignment.Status.CANCELLED, reason.strip(), timezone.now())
+        current.save()
+        _event(current, AssignmentEvent.Kind.CANCELLED, user, reason)
+        cancelled.append(current)
+        stack.extend(current.children.all())
+    if cancelled:
+        notify([a.unit for a in cancelled], kind="directive_received", actor=user, level="warning",
+               title=_("Nhiệm vụ đã bị hủy: %(t)s") % {"t": assignment.directive.title}, body=reason,
+               link=f"/coordination/assignments/{assignment.pk}/")
+    return cancelled
+
+
+@transaction.atomic
+def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[Assignment]:
+    if not org_selectors.user_can_act_for(user, directive.issuing_unit) and not user_can_approve(user):
+        raise PermissionDenied(_("Bạn không được hủy văn bản này."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do hủy.")})
+    cancelled = []
+    for top in directive.assignments.filter(parent=None).exclude(status__in=Assignment.CLOSED):
+        cancelled += assignment_cancel(assignment=top, user=None, reason=reason)
+    directive.status, directive.cancel_reason, directive.closed_at = (
+        Directive.Status.CANCELLED, reason.strip(), timezone.now())
+    directive.save()
+    return cancelled
+
+
+# --- deadlines ------------------------------------------------------------------------------------------------
+
+def deadline_policy() -> DeadlinePolicy:
+    return DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
+
+
+def _once(assignment: Assignment, kind: str, key: str, comment: str = "") -> bool:
+    """Record an event at most once per key; True only for the call that recorded it."""
+    _obj, created = AssignmentEvent.objects.get_or_create(
+        assignment=assignment, once_key=key, defaults={"kind": kind, "comment": comment}
+    )
+    return created
+
+
+@dataclass
+class DeadlineScan:
+    reminded: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+
+def deadlines_scan(now: datetime | None = None) -> DeadlineScan:
+    """Reminders before the deadline, overdue marking, escalation (unit leaders → parent unit → issuer).
+    Runs every minute; each step happens once per assignment (unique once_key)."""
+    now = now or timezone.now()
+    policy = deadline_policy()
+    result = DeadlineScan()
+    open_qs = Assignment.objects.exclude(status__in=Assignment.CLOSED + (Assignment.Status.REPORTED,)).select_related(
+        "directive", "unit", "parent__unit", "directive__issuing_unit")
+    horizon = max(policy.reminder_offsets or [0])
+    for assignment in open_qs.filter(deadline__gt=now, deadline__lte=now + timedelta(hours=horizon)):
+        due_in = assignment.deadline - now
+        passed = [h for h in policy.reminder_offsets if due_in <= timedelta(hours=h)]
+        if passed and _remind(assignment, min(passed)):
+            result.reminded += 1
+    for assignment in open_qs.filter(deadline__lte=now):
+        with transaction.atomic():
+            result.overdue += _mark_overdue(assignment, now)
+            result.escalated += _escalate(assignment, now, policy)
+    return result
+
+
+def _title(assignment: Assignment) -> str:
+    return assignment.directive.title
+
+
+def _remind(assignment: Assignment, hours: int) -> bool:
+    with transaction.atomic():
+        if not _once(assignment, AssignmentEvent.Kind.REMINDED, f"remind:{hours}"):
+            return False
+        notify([assignment.assignee] if assignment.assignee else [assignment.unit], kind="due_soon", level="warning",
+               title=_("Sắp đến hạn (%(h)s giờ): %(t)s") % {"h": hours, "t": _title(assignment)},
+               link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"remind:{assignment.pk}:{hours}")
+        return True
+
+
+def _mark_overdue(assignment: Assignment, now: datetime) -> int:
+    if not _once(assignment, AssignmentEvent.Kind.OVERDUE, "overdue"):
+        return 0
+    Assignment.objects.filter(pk=assignment.pk).update(overdue_since=assignment.deadline)
+    notify([assignment.unit], kind="overdue", level="urgent",
+           title=_("Quá hạn: %(t)s") % {"t": _title(assignment)},
+           link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"overdue:{assignment.pk}")
+    return 1
+
+
+def _escalate(assignment: Assignment, now: datetime, policy: DeadlinePolicy) -> int:
+    late = now - assignment.deadline
+    steps = [("leaders", timedelta(0))]
+    steps.append(("parent", timedelta(hours=policy.escalate_parent_after_hours)))
+    steps.append(("issuer", timedelta(hours=policy.escalate_issuer_after_hours)))
+    count = 0
+    for step, after in steps:
+        if late < after:
+            break
+        recipients = _escalation_recipients(assignment, step)
+        if not recipients or not _once(assignment, AssignmentEvent.Kind.ESCALATED, f"escalate:{step}", step):
+            continue
+        notify(recipients, kind="escalation", level="urgent",
+               title=_("%(unit)s quá hạn: %(t)s") % {"unit": assignment.unit.name, "t": _title(assignment)},
+               link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"escalate:{assignment.pk}:{step}")
+        count += 1
+    return count
+
+
+def _escalation_recipients(assignment: Assignment, step: str) -> list:
+    if step == "leaders":
+        return list(org_selectors.people_of_unit(assignment.unit, leaders_only=True))
+    if step == "parent":
+        parent = assignment.parent.unit if assignment.parent_id else assignment.unit.parent
+        return [parent] if parent and parent.kind != UnitKind.CITY else []
+    return [assignment.directive.issuing_unit]
+

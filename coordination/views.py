@@ -1,0 +1,79 @@
+"""Read-only coordination pages: directive list, the per-unit table (filter, export), assignment page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from . import selectors
+from .exports import assignments_xlsx
+from .forms import AssignmentFilterForm
+
+PAGE_SIZE = 100
+
+
+def _directive_or_404(request, pk):
+    directive = selectors.directive_for_user(request.user, pk)
+    if directive is None:
+        raise Http404
+    return directive
+
+
+def _filtered_rows(request, directive):
+    form = AssignmentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.assignment_rows(
+        directive, request.user, status=filters.get("status") or None, overdue=bool(filters.get("overdue")),
+        parent_unit=filters["parent_unit"].pk if filters.get("parent_unit") else None,
+    )
+    return form, rows
+
+
+@login_required
+def directive_list(request):
+    page = Paginator(selectors.directives_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "coordination/directive_list.html", {"page": page})
+
+
+@login_required
+def directive_detail(request, pk):
+    directive = _directive_or_404(request, pk)
+    form, rows = _filtered_rows(request, directive)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return render(request, "coordination/directive_detail.html", {
+        "directive": directive, "filter_form": form, "page": page, "now": now,
+        "rows": [(a, a.late_by(now)) for a in page],
+        "progress": selectors.directive_progress(directive),
+        "whole": selectors.user_sees_whole_directive(request.user, directive),
+    })
+
+
+@login_required
+def directive_fanout_progress(request, pk):
+    directive = _directive_or_404(request, pk)
+    live = cache.get(f"fanout-progress:{directive.pk}") or {}
+    return JsonResponse({"status": directive.status, "done": live.get("done", directive.fanout_done),
+                         "total": live.get("total", directive.fanout_total)})
+
+
+@login_required
+def directive_export(request, pk):
+    directive = _directive_or_404(request, pk)
+    _form, rows = _filtered_rows(request, directive)
+    response = HttpResponse(
+        assignments_xlsx(directive, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="chi-dao-{directive.pk}.xlsx"'
+    return response
+
+
+@login_required
+def assignment_detail(request, pk):
+    assignment = selectors.assignment_for_user(request.user, pk)
+    if assignment is None:
+        raise Http404
+    return render(request, "coordination/assignment_detail.html", {"assignment": assignment})

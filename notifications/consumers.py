@@ -1,0 +1,87 @@
+"""The websocket fast path. One socket per browser page; it joins the `user.<id>` group.
+
+Protocol (JSON, client → server): {"type": "hello", "last_id": N | null}, {"type": "mark_read", "ids": [..]},
+{"type": "mark_all_read"}, {"type": "ping"}. Server → client: the messages declared in payloads.py."""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import selectors, services
+from .payloads import catch_up_message, unread_message
+from .push import user_group
+
+logger = logging.getLogger(__name__)
+
+
+def _int_or_none(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close()  # before accept(): the handshake is refused
+            return
+        self.user = user
+        self.group = user_group(user.pk)
+        # Join before the client's hello is answered: whatever commits from now on is pushed, whatever
+        # committed before is in the catch-up (a notification in both is dropped by id in the browser).
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": "invalid message"})
+            return
+        kind = content.get("type")
+        if kind == "hello":
+            catch_up, unread = await self._catch_up(_int_or_none(content.get("last_id")))
+            await self.send_json(catch_up)
+            await self.send_json(unread)
+        elif kind == "mark_read":
+            ids = [i for i in map(_int_or_none, content.get("ids") or []) if i is not None]
+            # The confirmation comes back through the group, to every tab of this user.
+            await database_sync_to_async(services.mark_read)(self.user, ids)
+        elif kind == "mark_all_read":
+            await database_sync_to_async(services.mark_all_read)(self.user)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "message": "unknown type"})
+
+    @database_sync_to_async
+    def _catch_up(self, last_id: int | None):
+        since = selectors.notifications_since(self.user, last_id)
+        return (
+            catch_up_message(since.notifications, truncated=since.truncated, last_id=since.last_id),
+            unread_message(selectors.unread_count(self.user)),
+        )
+
+    # Channel-layer handlers: the message is already the browser's payload.
+    async def notification_push(self, event):
+        await self.send_json(event["message"])
+
+    async def notification_read(self, event):
+        await self.send_json(event["message"])

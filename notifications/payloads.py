@@ -1,0 +1,83 @@
+"""The shapes of what the server sends to browsers, declared once and used by the push, the catch-up on
+(re)connect and the polling endpoint alike. Every payload must survive `json.dumps`."""
+
+from typing import Literal, TypedDict
+
+from django.utils import formats, timezone
+
+from .models import Notification
+
+
+class NotificationPayload(TypedDict):
+    id: int
+    kind: str
+    kind_label: str
+    level: str
+    title: str
+    body: str
+    link: str
+    actor: str | None
+    created_at: str  # ISO 8601 with offset
+    created_display: str  # dd/mm/yyyy HH:MM in the site's time zone
+    read: bool
+
+
+class PushMessage(TypedDict):
+    type: Literal["notification"]
+    notification: NotificationPayload
+    unread: int
+
+
+class CatchUpMessage(TypedDict):
+    type: Literal["catch_up"]
+    notifications: list[NotificationPayload]
+    truncated: bool  # more were missed than sent; the list page has them all
+    last_id: int  # the newest id the user has; the client remembers it
+
+
+class UnreadMessage(TypedDict):
+    type: Literal["unread"]
+    count: int
+
+
+class ReadMessage(TypedDict):
+    type: Literal["read"]
+    ids: list[int]
+    all: bool
+    unread: int
+
+
+def notification_payload(n: Notification, *, actor_name: str | None = None) -> NotificationPayload:
+    """`actor_name` spares a query when the caller already holds the actor; otherwise select_related it."""
+    if actor_name is None and n.actor_id is not None:
+        actor_name = n.actor.get_full_name()
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "kind_label": str(n.get_kind_display()),
+        "level": n.level,
+        "title": n.title,
+        "body": n.body,
+        "link": n.link,
+        "actor": actor_name,
+        "created_at": n.created_at.isoformat(),
+        "created_display": formats.date_format(timezone.localtime(n.created_at), "SHORT_DATETIME_FORMAT"),
+        "read": n.read_at is not None,
+    }
+
+
+def catch_up_message(notifications: list[Notification], *, truncated: bool, last_id: int) -> CatchUpMessage:
+    return {
+        "type": "catch_up",
+        "notifications": [notification_payload(n) for n in notifications],
+        "truncated": truncated,
+        "last_id": last_id,
+    }
+
+
+def unread_message(count: int) -> UnreadMessage:
+    return {"type": "unread", "count": count}
+
+
+def read_message(ids: list[int], *, all_read: bool, unread: int) -> ReadMessage:
+    return {"type": "read", "ids": ids, "all": all_read, "unread": unread}

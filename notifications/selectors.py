@@ -1,0 +1,62 @@
+"""Reads shared by the consumer, the JSON endpoints and the pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import Max, QuerySet
+
+from org.models import User
+
+from .models import DEFAULT_EMAIL_MODE, DEFAULT_UNREAD_MINUTES, Kind, Notification, NotificationPreference
+
+CATCH_UP_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Since:
+    notifications: list[Notification]  # oldest first
+    truncated: bool  # more than `limit` were newer than last_id: these are the newest of them
+    last_id: int  # the newest id the user has (0 when none)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def last_notification_id(user: User) -> int:
+    return Notification.objects.filter(recipient=user).aggregate(m=Max("id"))["m"] or 0
+
+
+def notifications_since(user: User, last_id: int | None, limit: int = CATCH_UP_LIMIT) -> Since:
+    """What a client that saw up to `last_id` missed: at most `limit`, the newest ones, oldest first (a user back
+    from a week away gets the latest, not the first of the week). `last_id=None` means a client that has never
+    seen anything: nothing is replayed, it only learns where to start."""
+    newest = last_notification_id(user)
+    if last_id is None:
+        return Since([], False, newest)
+    rows = list(
+        Notification.objects.filter(recipient=user, id__gt=last_id).select_related("actor").order_by("-id")[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return Since(rows, truncated, max([newest, *(n.pk for n in rows)]))
+
+
+def recent(user: User, limit: int = 20) -> list[Notification]:
+    """The newest notifications, newest first, for the bell's list."""
+    return list(Notification.objects.filter(recipient=user).select_related("actor").order_by("-id")[:limit])
+
+
+def notification_list(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user).select_related("actor").order_by("-id")
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def email_preferences(user: User) -> dict[str, tuple[str, int]]:
+    """(email_mode, minutes) for every kind, defaults filled in."""
+    prefs = {kind: (DEFAULT_EMAIL_MODE.value, DEFAULT_UNREAD_MINUTES) for kind in Kind.values}
+    for kind, mode, minutes in NotificationPreference.objects.filter(user=user).values_list(
+        "kind", "email_mode", "minutes"
+    ):
+        prefs[kind] = (mode, minutes)
+    return prefs

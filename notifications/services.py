@@ -1,0 +1,320 @@
+"""Every write of the notifications app. Other apps call `notify()`; nothing else writes notifications.
+
+Persist, then publish on commit: rows are written inside a transaction, and the websocket push and the
+urgent emails are registered with `transaction.on_commit`, so a rolled-back caller notifies nobody and a
+browser never hears of a row it cannot read yet."""
+
+import logging
+import operator
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial, reduce
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from org.models import Unit, User
+from org.selectors import people_of_unit
+
+from . import push
+from .models import (
+    DEFAULT_EMAIL_MODE,
+    DEFAULT_UNREAD_MINUTES,
+    Delivery,
+    EmailMode,
+    Kind,
+    Level,
+    Notification,
+    NotificationPreference,
+)
+from .payloads import PushMessage, notification_payload, read_message
+from .selectors import email_preferences
+
+logger = logging.getLogger(__name__)
+
+Recipient = User | Unit | int
+Recipients = Recipient | Iterable[Recipient] | QuerySet
+
+UNITS_PER_QUERY = 100
+MAX_IDS_PER_CALL = 1000
+
+
+# ---------------------------------------------------------------------------------------------- notify
+
+
+def notify(
+    recipients: Recipients,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    actor: User | None = None,
+    level: str = Level.INFO,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Notify users and/or the active people of units, once each. Returns the rows written (recipients that
+    already had `dedupe_key` are skipped: a reminder or an escalation happens once per person).
+
+    Safe inside a caller's transaction: the push and the urgent emails wait for its commit."""
+    if kind not in Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if level not in Level.values:
+        raise ValueError(f"unknown notification level {level!r}")
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError(f"a notification links to a path of this site, not {link!r}")
+    user_ids = _recipient_ids(recipients)
+    if not user_ids:
+        return []
+    now = timezone.now()
+    actor_name = actor.get_full_name() if actor is not None else None
+    with transaction.atomic():
+        emails = dict(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
+        targets = [uid for uid in user_ids if uid in emails]
+        if dedupe_key:
+            already = set(
+                Notification.objects.filter(recipient_id__in=targets, dedupe_key=dedupe_key).values_list(
+                    "recipient_id", flat=True
+                )
+            )
+            targets = [uid for uid in targets if uid not in already]
+        if not targets:
+            return []
+        modes = _email_modes(targets, kind)
+        rows = [
+            Notification(
+                recipient_id=uid, kind=kind, level=level, title=title[:255], body=body, link=link, actor=actor,
+                dedupe_key=dedupe_key or None, created_at=now,
+                email_due_at=_email_due_at(level, *modes.get(uid, _DEFAULT_MODE), email=emails[uid], now=now),
+            )
+            for uid in targets
+        ]
+        created = _insert(rows, deduplicated=bool(dedupe_key))
+        if created:
+            pushes = [(n.recipient_id, n.pk, notification_payload(n, actor_name=actor_name)) for n in created]
+            email_now = [n.pk for n in created if n.email_due_at is not None and n.email_due_at <= now]
+            transaction.on_commit(partial(_after_notify_commit, pushes, email_now))
+    return created
+
+
+_DEFAULT_MODE = (DEFAULT_EMAIL_MODE.value, DEFAULT_UNREAD_MINUTES)
+
+
+def _recipient_ids(recipients: Recipients) -> list[int]:
+    """User ids in first-seen order, each once; units become their active people."""
+    if isinstance(recipients, QuerySet):
+        if issubclass(recipients.model, User):
+            return list(dict.fromkeys(recipients.values_list("pk", flat=True)))
+        recipients = list(recipients)
+    elif isinstance(recipients, User | Unit | int):
+        recipients = [recipients]
+    ids: dict[int, None] = {}
+    units: list[Unit] = []
+    for r in recipients:
+        if isinstance(r, Unit):
+            units.append(r)
+        elif isinstance(r, User):
+            ids[r.pk] = None
+        elif isinstance(r, int) and not isinstance(r, bool):
+            ids[r] = None
+        else:
+            raise TypeError(f"cannot notify {r!r}: pass users, units or user ids")
+    for start in range(0, len(units), UNITS_PER_QUERY):
+        chunk = units[start : start + UNITS_PER_QUERY]
+        people = reduce(operator.or_, (people_of_unit(u) for u in chunk))
+        for pk in people.values_list("pk", flat=True):
+            ids.setdefault(pk)
+    return list(ids)
+
+
+def _email_modes(user_ids: list[int], kind: str) -> dict[int, tuple[str, int]]:
+    return {
+        uid: (mode, minutes)
+        for uid, mode, minutes in NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+            "user_id", "email_mode", "minutes"
+        )
+    }
+
+
+def _email_due_at(level: str, mode: str, minutes: int, *, email: str, now: datetime) -> datetime | None:
+    """Urgent ones go at once unless the person opted out; others only to those who asked for a reminder
+    when still unread after some minutes."""
+    if not email or mode == EmailMode.NEVER:
+        return None
+    if level == Level.URGENT:
+        return now
+    if mode == EmailMode.WHEN_UNREAD:
+        return now + timedelta(minutes=minutes)
+    return None
+
+
+def _insert(rows: list[Notification], *, deduplicated: bool) -> list[Notification]:
+    if not deduplicated:
+        return Notification.objects.bulk_create(rows, batch_size=500)
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:
+        # A concurrent call with the same key won for some recipients: insert one by one, skip those.
+        created = []
+        for row in rows:
+            row.pk = None
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            created.append(row)
+        return created
+
+
+def _after_notify_commit(pushes: list[tuple[int, int, dict]], email_now: list[int]) -> None:
+    """Runs after the caller's commit; never raises (the caller's work is done and must not look failed)."""
+    try:
+        counts = _unread_counts({uid for uid, _id, _p in pushes})
+        messages = []
+        for uid, _id, payload in pushes:
+            message: PushMessage = {"type": "notification", "notification": payload, "unread": counts.get(uid, 0)}
+            messages.append((push.user_group(uid), {"type": "notification.push", "message": message}))
+        errors = push.send_to_groups(messages)
+        now = timezone.now()
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    notification_id=nid, channel=Delivery.Channel.WEBSOCKET, attempted_at=now,
+                    status=Delivery.Status.FAILED if err else Delivery.Status.SENT, error=repr(err) if err else "",
+                )
+                for (_uid, nid, _p), err in zip(pushes, errors, strict=True)
+            ],
+            batch_size=500,
+        )
+    except Exception:
+        logger.exception("notification push failed; clients will catch up on reconnect")
+    if email_now:
+        try:
+            from .tasks import send_notification_emails
+
+            send_notification_emails(email_now)
+        except Exception:
+            # The periodic sweep sends them within a minute.
+            logger.exception("could not queue urgent notification emails")
+
+
+def _unread_counts(user_ids: set[int]) -> dict[int, int]:
+    return dict(
+        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("recipient_id", "n")
+    )
+
+
+# ------------------------------------------------------------------------------------------- mark read
+
+
+def mark_read(user: User, ids: Iterable[int]) -> int:
+    """Mark some of the user's own notifications read (others' ids are ignored). Every open tab of the user
+    hears of it after commit."""
+    wanted = sorted({int(i) for i in ids})[:MAX_IDS_PER_CALL]
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        changed = list(
+            Notification.objects.filter(recipient=user, id__in=wanted, read_at__isnull=True).values_list("id", flat=True)
+        )
+        if changed:
+            Notification.objects.filter(id__in=changed, read_at__isnull=True).update(read_at=timezone.now())
+            transaction.on_commit(partial(_after_read_commit, user.pk, changed, False))
+    return len(changed)
+
+
+def mark_all_read(user: User) -> int:
+    with transaction.atomic():
+        changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+        if changed:
+            transaction.on_commit(partial(_after_read_commit, user.pk, [], True))
+    return changed
+
+
+def _after_read_commit(user_id: int, ids: list[int], all_read: bool) -> None:
+    try:
+        unread = _unread_counts({user_id}).get(user_id, 0)
+        message = read_message(ids, all_read=all_read, unread=unread)
+        push.send_to_groups([(push.user_group(user_id), {"type": "notification.read", "message": message})])
+    except Exception:
+        logger.exception("read-state push failed")
+
+
+# ----------------------------------------------------------------------------------------- preferences
+
+
+def set_email_preferences(user: User, choices: dict[str, tuple[str, int]]) -> None:
+    """Store (email_mode, minutes) per kind; unknown kinds or modes are refused."""
+    current = email_preferences(user)
+    with transaction.atomic():
+        for kind, (mode, minutes) in choices.items():
+            if kind not in Kind.values or mode not in EmailMode.values:
+                raise ValueError(f"bad preference {kind!r}: {mode!r}")
+            if current.get(kind) == (mode, minutes):
+                continue
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email_mode": mode, "minutes": minutes}
+            )
+
+
+# --------------------------------------------------------------------------------------------- e-mail
+
+
+def send_due_emails(*, ids: Iterable[int] | None = None, now: datetime | None = None, limit: int = 500) -> int:
+    """Email the notifications that are due and still unread. Each row is claimed with a conditional UPDATE
+    of `emailed_at`, so two workers (or the urgent task and the periodic sweep) never send one twice.
+    Returns the number of emails sent."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(email_due_at__lte=now, emailed_at__isnull=True, read_at__isnull=True)
+    if ids is not None:
+        due = due.filter(id__in=list(ids))
+    candidates = list(due.select_related("recipient", "actor").order_by("email_due_at", "id")[:limit])
+    if not candidates:
+        return 0
+    sent = 0
+    deliveries = []
+    connection = get_connection(fail_silently=False)
+    try:
+        for n in candidates:
+            claimed = Notification.objects.filter(pk=n.pk, emailed_at__isnull=True, read_at__isnull=True).update(
+                emailed_at=now
+            )
+            if not claimed:
+                continue
+            try:
+                _email_message(n, connection).send()
+            except Exception as exc:  # recorded, not retried: a reminder twice is worse than once late
+                logger.warning("notification email %s to %s failed: %r", n.pk, n.recipient.email, exc)
+                deliveries.append(_email_delivery(n, Delivery.Status.FAILED, repr(exc)))
+            else:
+                sent += 1
+                deliveries.append(_email_delivery(n, Delivery.Status.SENT, ""))
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.exception("closing the mail connection failed")
+        Delivery.objects.bulk_create(deliveries)
+    return sent
+
+
+def _email_delivery(n: Notification, status: str, error: str) -> Delivery:
+    return Delivery(notification=n, channel=Delivery.Channel.EMAIL, status=status, error=error)
+
+
+def _email_message(n: Notification, connection) -> EmailMessage:
+    site_url = getattr(settings, "SITE_URL", "").rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"n": n, "url": f"{site_url}{n.link}" if n.link else "", "site_url": site_url}
+        subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
+        text = render_to_string("notifications/email/body.txt", context)
+    return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [n.recipient.email], connection=connection)

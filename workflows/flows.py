@@ -1,0 +1,108 @@
+"""The two coordination flows, declared in the order they run. Nodes call services in services.py."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from coordination.models import Assignment, Directive
+from coordination.services import reviewer_unit
+
+from . import views
+from .models import AssignmentProcess, DirectiveProcess
+
+
+class UnitAssignmentFlow(flow.Flow):
+    """One unit's share of a directive: receive → report → the reviewer accepts or returns it."""
+
+    process_class = AssignmentProcess
+    process_title = _("Nhiệm vụ đơn vị")
+    process_description = _("Đơn vị tiếp nhận, thực hiện và báo cáo; đơn vị giao việc chấp nhận hoặc trả lại.")
+    lock_impl = lock.select_for_update_lock
+    summary_template = "{{ process.assignment.unit.name }}: {{ process.assignment.directive.title }}"
+
+    start = flow.StartHandle(this.start_process).Next(this.acknowledge)
+
+    # unit officers
+    acknowledge = (
+        flow.View(views.AcknowledgeView.as_view())
+        .Annotation(title=_("Tiếp nhận"))
+        .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
+        .Assign(lambda activation: activation.process.assignment.assignee)
+        .Next(this.report)
+    )
+    report = (
+        flow.View(views.ReportView.as_view())
+        .Annotation(title=_("Thực hiện và báo cáo"))
+        .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
+        .Assign(lambda activation: activation.process.assignment.assignee)
+        .Next(this.review)
+    )
+
+    # reviewing unit (the issuer, or the district that relayed it)
+    review = (
+        flow.View(views.ReviewView.as_view())
+        .Annotation(title=_("Xem xét báo cáo"))
+        .Permission("org.act_for_unit", obj=lambda process: reviewer_unit(process.assignment))
+        .Next(this.check_review)
+    )
+    check_review = (
+        flow.If(lambda activation: activation.process.assignment.status == Assignment.Status.ACCEPTED)
+        .Then(this.end)
+        .Else(this.report)
+    )
+    end = flow.End()
+
+    def start_process(self, activation, assignment: Assignment):
+        activation.process.artifact = assignment
+        return activation.process
+
+
+class DirectiveFlow(flow.Flow):
+    """A directive: leader approval → fan-out to units → wait for every unit → close with a summary."""
+
+    process_class = DirectiveProcess
+    process_title = _("Văn bản chỉ đạo")
+    process_description = _("Duyệt, gửi tới các đơn vị, theo dõi từng đơn vị và tổng kết.")
+    lock_impl = lock.select_for_update_lock
+    summary_template = "{{ process.directive.title }}"
+
+    start = flow.StartHandle(this.start_process).Next(this.approve)
+
+    # leaders
+    approve = (
+        flow.View(views.ApproveDirectiveView.as_view())
+        .Annotation(title=_("Lãnh đạo duyệt"))
+        .Permission("coordination.approve_directive")
+        .Next(this.check_approval)
+    )
+    check_approval = (
+        flow.If(lambda activation: activation.process.directive.status != Directive.Status.RETURNED)
+        .Then(this.fan_out)
+        .Else(this.revise)
+    )
+
+    # author
+    revise = (
+        flow.View(views.ReviseDirectiveView.as_view())
+        .Annotation(title=_("Sửa theo ý kiến lãnh đạo"))
+        .Assign(lambda activation: activation.process.directive.created_by)
+        .Next(this.approve)
+    )
+
+    # background job, then waiting for the units
+    fan_out = flow.Handle().Annotation(title=_("Gửi tới đơn vị")).Next(this.wait_assignments)
+    wait_assignments = flow.Handle().Annotation(title=_("Chờ các đơn vị hoàn thành")).Next(this.close)
+
+    # issuing unit
+    close = (
+        flow.View(views.CloseDirectiveView.as_view())
+        .Annotation(title=_("Tổng kết"))
+        .Permission("org.act_for_unit", obj=lambda process: process.directive.issuing_unit)
+        .Assign(lambda activation: activation.process.directive.created_by)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_process(self, activation, directive: Directive):
+        activation.process.artifact = directive
+        return activation.process

@@ -1,0 +1,102 @@
+"""Action pages that start or change flows: compose a directive, relay to communes, cancel."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from coordination import selectors as coordination_selectors
+from coordination import services as coordination
+from coordination.forms import CancelForm, DirectiveForm, RelayForm
+from org import selectors as org_selectors
+from org.models import UnitKind
+
+from . import services
+
+ISSUING_KINDS = [UnitKind.DEPARTMENT, UnitKind.DIVISION, UnitKind.BOARD, UnitKind.LEADERSHIP]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    for field, errors in items:
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def directive_create(request):
+    issuing_units = org_selectors.units_acted_for(request.user).filter(kind__in=ISSUING_KINDS)
+    if not issuing_units.exists():
+        raise PermissionDenied(_("Chỉ các đơn vị thuộc Sở được ban hành văn bản chỉ đạo."))
+    form = DirectiveForm(request.POST or None, issuing_units=issuing_units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            directive = services.directive_start(
+                user=request.user, issuing_unit=data["issuing_unit"], title=data["title"],
+                instructions=data["instructions"], urgency=data["urgency"], deadline=data["deadline"],
+                target_spec=form.target_spec(), report_requirements=data["report_requirements"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi văn bản tới lãnh đạo duyệt."))
+            return redirect("coordination:directive_detail", directive.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Soạn văn bản chỉ đạo"),
+                                                        "submit_label": _("Gửi lãnh đạo duyệt")})
+
+
+def _assignment_or_404(request, pk):
+    assignment = coordination_selectors.assignment_for_user(request.user, pk)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@login_required
+def assignment_relay(request, pk):
+    assignment = _assignment_or_404(request, pk)
+    if not org_selectors.user_can_act_for(request.user, assignment.unit):
+        raise PermissionDenied(_("Bạn không thuộc đơn vị được giao nhiệm vụ này."))
+    form = RelayForm(request.POST or None, candidates=coordination.relay_candidates(assignment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            children = services.assignment_relay(assignment=assignment, user=request.user,
+                                                 units=list(form.cleaned_data["units"]))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã giao tiếp cho %(n)s đơn vị.") % {"n": len(children)})
+            return redirect("coordination:assignment_detail", assignment.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Giao tiếp cho xã/phường"),
+                                                        "submit_label": _("Giao việc")})
+
+
+@login_required
+def assignment_cancel(request, pk):
+    assignment = _assignment_or_404(request, pk)
+    if not coordination.user_can_cancel(request.user, assignment):
+        raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assignment_cancel(assignment=assignment, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã hủy nhiệm vụ."))
+        return redirect("coordination:assignment_detail", assignment.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Hủy nhiệm vụ"),
+                                                        "submit_label": _("Hủy nhiệm vụ")})
+
+
+@login_required
+def directive_cancel(request, pk):
+    directive = coordination_selectors.directive_for_user(request.user, pk)
+    if directive is None:
+        raise Http404
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.directive_cancel(directive=directive, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã hủy văn bản."))
+        return redirect("coordination:directive_detail", directive.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Hủy văn bản chỉ đạo"),
+                                                        "submit_label": _("Hủy văn bản")})

@@ -1,0 +1,47 @@
+"""Task lists for inbox, unit queue and archive. viewflow's own queue reads guardian's generic permission
+tables, but our unit permissions live in direct-FK tables; this reads them in one query and annotates each
+task with its unit and directive, so list pages cost the same whatever the number of rows."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from coordination.models import Assignment, Directive
+from org import selectors as org_selectors
+from org.models import User
+
+
+def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
+    assignment = Assignment.objects.filter(pk=OuterRef("process__artifact_object_id"))
+    directive = Directive.objects.filter(pk=OuterRef("process__artifact_object_id"))
+    return qs.select_related("process", "owner").annotate(
+        unit_name=Subquery(assignment.values("unit__name")[:1]),
+        assignment_title=Subquery(assignment.values("directive__title")[:1]),
+        assignment_deadline=Subquery(assignment.values("deadline")[:1]),
+        directive_title=Subquery(directive.values("title")[:1]),
+    )
+
+
+def unit_queue(user: User, flow_classes) -> QuerySet[Task]:
+    """Unclaimed human tasks this user may take: their units' tasks and tasks needing a global permission
+    they hold."""
+    unit_pks = [str(pk) for pk in org_selectors.units_acted_for(user).values_list("pk", flat=True)]
+    global_perms = user.get_all_permissions()
+    qs = Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, process__flow_class__in=flow_classes)
+    allowed = qs.filter(owner_permission="org.act_for_unit", owner_permission_obj_pk__in=unit_pks) | qs.filter(
+        owner_permission__in=global_perms, owner_permission_obj_pk__isnull=True
+    )
+    return _annotated(allowed).order_by("-created")
+
+
+def inbox(user: User, flow_classes) -> QuerySet[Task]:
+    return _annotated(
+        Task.objects.filter(owner=user, status=STATUS.ASSIGNED, process__flow_class__in=flow_classes)
+    ).order_by("-created")
+
+
+def archive(user: User, flow_classes) -> QuerySet[Task]:
+    return _annotated(
+        Task.objects.filter(owner=user, finished__isnull=False, flow_task_type="HUMAN",
+                            process__flow_class__in=flow_classes)
+    ).order_by("-finished")

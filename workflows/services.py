@@ -1,0 +1,251 @@
+"""Flow-level writes: each runs a domain service from `coordination` and moves the viewflow task on.
+
+A task is executed either from its page (the view hands over `request.activation`, already started under
+the process lock) or from code (`task_run`: lock, claim, start, then the same function)."""
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from coordination import services as coordination
+from coordination.models import Assignment, Directive
+from org.models import Unit, User
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def task_notifications_suppressed():
+    """Bulk paths (fan-out) notify units once themselves instead of once per created task."""
+    previous = getattr(_local, "suppressed", False)
+    _local.suppressed = True
+    try:
+        yield
+    finally:
+        _local.suppressed = previous
+
+
+def task_notifications_are_suppressed() -> bool:
+    return getattr(_local, "suppressed", False)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run after the outermost transaction commits (or now, outside one): a finishing child must not
+    resume its parent inside its own transaction."""
+    transaction.on_commit(callback)
+
+
+def task_run(task: Task, user: User, action: Callable, **kwargs):
+    """Execute a human task from code: take the process lock, claim it for `user` when it is still in the
+    queue, start it and run `action(activation, user, **kwargs)`."""
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = flow_class.task_class._default_manager.get(pk=task.pk)
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            if not task.flow_task.can_assign(user, task):
+                raise PermissionDenied(_("Bạn không được nhận việc này."))
+            activation.assign(user)
+        elif task.status != STATUS.ASSIGNED:
+            raise coordination.AlreadyDone(_("Việc này đã được xử lý."))
+        if task.owner_id != user.pk:
+            raise PermissionDenied(_("Việc này đã được giao cho người khác."))
+        activation.start(None)
+        return action(activation, user, **kwargs)
+
+
+def task_claim(task: Task, user: User) -> None:
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = flow_class.task_class._default_manager.get(pk=task.pk)
+        if task.status != STATUS.NEW:
+            raise coordination.AlreadyDone(_("Việc này đã có người nhận."))
+        if not task.flow_task.can_assign(user, task):
+            raise PermissionDenied(_("Bạn không được nhận việc này."))
+        task.flow_task.activation_class(task).assign(user)
+
+
+def open_task(process_artifact, flow_task) -> Task | None:
+    from django.contrib.contenttypes.models import ContentType
+
+    return Task.objects.filter(
+        flow_task=flow_task, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
+        process__artifact_content_type=ContentType.objects.get_for_model(process_artifact),
+        process__artifact_object_id=process_artifact.pk,
+    ).first()
+
+
+# --- directive ------------------------------------------------------------------------------------------------
+
+def directive_start(*, user: User, **fields) -> Directive:
+    from .flows import DirectiveFlow
+
+    with transaction.atomic():
+        directive = coordination.directive_create(user=user, **fields)
+        DirectiveFlow.start.run(directive=directive)
+    return directive
+
+
+def directive_decide(activation, user: User, *, approve: bool, comment: str = "") -> Directive:
+    directive = coordination.directive_decide(
+        directive=activation.process.directive, user=user, approve=approve, comment=comment
+    )
+    activation.execute()
+    if approve:
+        directive_id = directive.pk
+        after_commit(lambda: _enqueue_fan_out(directive_id))
+    return directive
+
+
+def _enqueue_fan_out(directive_id: int) -> None:
+    from .tasks import fan_out_job
+
+    fan_out_job(directive_id)
+
+
+def directive_revise(activation, user: User, **fields) -> Directive:
+    directive = coordination.directive_revise(directive=activation.process.directive, user=user, **fields)
+    activation.execute()
+    return directive
+
+
+def directive_close(activation, user: User, *, summary: str) -> Directive:
+    directive = coordination.directive_close(directive=activation.process.directive, user=user, summary=summary)
+    activation.execute()
+    return directive
+
+
+def fanout_progress_key(directive_id: int) -> str:
+    return f"fanout-progress:{directive_id}"
+
+
+def directive_fan_out(directive_id: int) -> int:
+    """Create one assignment and one UnitAssignmentFlow per target unit, all in one transaction under the
+    directive process's lock. A retry after success finds the fan-out task done and does nothing; a failure
+    half-way rolls everything back. Returns how many assignments were created."""
+    from .flows import DirectiveFlow
+
+    directive = Directive.objects.get(pk=directive_id)
+    task = open_task(directive, DirectiveFlow.fan_out)
+    if task is None:
+        return 0
+    with DirectiveFlow.lock(task.process_id), transaction.atomic(), task_notifications_suppressed():
+        task = Task.objects.get(pk=task.pk)
+        if task.status != STATUS.NEW:
+            return 0
+        units = coordination.targets_resolve(directive.target_spec)
+        Directive.objects.filter(pk=directive.pk).update(fanout_total=len(units))
+        created = coordination.assignments_create(directive, units, actor=directive.approved_by)
+        assignment_processes_start(created, progress_key=fanout_progress_key(directive.pk))
+        Directive.objects.filter(pk=directive.pk).update(status=Directive.Status.IN_PROGRESS,
+                                                         fanout_done=len(created))
+        DirectiveFlow.fan_out.run(task)
+        after_commit(lambda: coordination.assignments_notify_received(directive, created))
+        after_commit(lambda: directive_resume_if_done(directive.pk))
+    return len(created)
+
+
+def assignment_processes_start(assignments: list[Assignment], *, progress_key: str | None = None) -> None:
+    from .flows import UnitAssignmentFlow
+
+    total = len(assignments)
+    for done, assignment in enumerate(assignments, start=1):
+        UnitAssignmentFlow.start.run(assignment=assignment)
+        if progress_key and (done % 25 == 0 or done == total):
+            cache.set(progress_key, {"done": done, "total": total}, 3600)
+
+
+def directive_resume_if_done(directive_id: int) -> bool:
+    """Resume the directive's wait once every top-level assignment is closed. Re-checks under the
+    directive's lock so two children finishing together resume it exactly once."""
+    from .flows import DirectiveFlow
+
+    directive = Directive.objects.get(pk=directive_id)
+    task = open_task(directive, DirectiveFlow.wait_assignments)
+    if task is None:
+        return False
+    with DirectiveFlow.lock(task.process_id), transaction.atomic():
+        task = Task.objects.get(pk=task.pk)
+        if task.status != STATUS.NEW:
+            return False
+        if directive.assignments.filter(parent=None).exclude(status__in=Assignment.CLOSED).exists():
+            return False
+        DirectiveFlow.wait_assignments.run(task)
+        return True
+
+
+# --- unit assignment --------------------------------------------------------------------------------------------
+
+def assignment_acknowledge(activation, user: User) -> Assignment:
+    assignment = coordination.assignment_acknowledge(assignment=activation.process.assignment, user=user)
+    activation.execute()
+    return assignment
+
+
+def assignment_report(activation, user: User, *, text: str, figures: dict | None = None) -> Assignment:
+    assignment = coordination.assignment_report(assignment=activation.process.assignment, user=user, text=text,
+                                                figures=figures)
+    activation.execute()
+    return assignment
+
+
+def assignment_review(activation, user: User, *, accept: bool, comment: str = "") -> Assignment:
+    assignment = coordination.assignment_review(assignment=activation.process.assignment, user=user,
+                                                accept=accept, comment=comment)
+    activation.execute()
+    if accept and assignment.parent_id is None:
+        directive_id = assignment.directive_id
+        after_commit(lambda: directive_resume_if_done(directive_id))
+    return assignment
+
+
+def assignment_relay(*, assignment: Assignment, user: User, units: list[Unit]) -> list[Assignment]:
+    with transaction.atomic(), task_notifications_suppressed():
+        children = coordination.assignment_relay(assignment=assignment, user=user, units=units)
+        assignment_processes_start(children)
+        after_commit(lambda: coordination.assignments_notify_received(assignment.directive, children))
+    return children
+
+
+def _cancel_processes(assignments: list[Assignment]) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .flows import UnitAssignmentFlow
+    from .models import AssignmentProcess
+
+    processes = AssignmentProcess.objects.filter(
+        artifact_content_type=ContentType.objects.get_for_model(Assignment),
+        artifact_object_id__in=[a.pk for a in assignments], status=STATUS.NEW,
+    )
+    for process in processes:
+        UnitAssignmentFlow.instance.cancel(process)
+
+
+def assignment_cancel(*, assignment: Assignment, user: User, reason: str) -> list[Assignment]:
+    with transaction.atomic():
+        cancelled = coordination.assignment_cancel(assignment=assignment, user=user, reason=reason)
+        _cancel_processes(cancelled)
+        directive_id = assignment.directive_id
+        after_commit(lambda: directive_resume_if_done(directive_id))
+    return cancelled
+
+
+def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[Assignment]:
+    from .flows import DirectiveFlow
+    from .models import DirectiveProcess
+
+    with transaction.atomic():
+        cancelled = coordination.directive_cancel(directive=directive, user=user, reason=reason)
+        _cancel_processes(cancelled)
+        for process in DirectiveProcess.objects.filter(
+            flow_class=DirectiveFlow, artifact_object_id=directive.pk, status=STATUS.NEW
+        ):
+            DirectiveFlow.instance.cancel(process)
+    return cancelled

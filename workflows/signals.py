@@ -1,0 +1,35 @@
+"""React to viewflow tasks: a human task reaching an inbox or a unit queue notifies its people after
+commit. viewflow sends no assign signal, so this listens to Task saves."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from notifications.services import notify
+from org.models import Unit
+
+from .services import task_notifications_are_suppressed
+
+
+def _task_link(task: Task) -> str:
+    try:
+        return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+    except Exception:  # a task of a flow without mounted URLs (tests' throwaway flows)
+        return ""
+
+
+@receiver(post_save, sender=Task)
+def notify_task_arrival(sender, instance: Task, created: bool, update_fields=None, **kwargs):
+    if instance.flow_task_type != "HUMAN" or task_notifications_are_suppressed():
+        return
+    title = str(instance.flow_task.task_title or instance.flow_task)
+    if instance.status == STATUS.ASSIGNED and instance.owner_id and not instance.started:
+        notify([instance.owner], kind="task_assigned", title=_("Việc mới: %(t)s") % {"t": title},
+               link=_task_link(instance), dedupe_key=f"task:{instance.pk}:assigned:{instance.owner_id}")
+    elif created and instance.status == STATUS.NEW and instance.owner_permission == "org.act_for_unit":
+        unit = Unit.objects.filter(pk=instance.owner_permission_obj_pk).first()
+        if unit:
+            notify([unit], kind="queue_task", title=_("Việc mới của đơn vị: %(t)s") % {"t": title},
+                   link=_task_link(instance), dedupe_key=f"task:{instance.pk}:queue")

@@ -1,0 +1,138 @@
+"""Task pages: plain Django views handed `request.activation` by viewflow; each calls one service."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from coordination.selectors import assignment_detail
+
+from . import services
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Quyết định"), choices=[("approve", _("Đồng ý")), ("return", _("Trả lại"))],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Quyết định"),
+                                 choices=[("accept", _("Chấp nhận")), ("return", _("Trả lại để bổ sung"))],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    figure_count = forms.IntegerField(label=_("Số lượt thực hiện"), required=False, min_value=0)
+
+
+class AcknowledgeForm(forms.Form):
+    pass
+
+
+class ReviseForm(forms.Form):
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+    instructions = forms.CharField(label=_("Nội dung chỉ đạo"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(label=_("Tổng kết"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TaskView(FormView):
+    """A task page: shows the object, runs the service on a valid form, reports domain errors in the form."""
+
+    template_name = "workflows/task.html"
+    submit_label = _("Hoàn thành")
+
+    def service_kwargs(self, form) -> dict:
+        return {}
+
+    def run(self, form):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        process = self.request.activation.process
+        context = super().get_context_data(**kwargs)
+        context.update(activation=self.request.activation, task=self.request.activation.task,
+                       process=process, submit_label=self.submit_label)
+        if hasattr(process, "assignment"):
+            context["assignment"] = assignment_detail(process.assignment.pk)
+        if hasattr(process, "directive"):
+            context["directive"] = process.directive
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.run(form)
+        except ValidationError as error:
+            for field, errors in (error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]):
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu."))
+        return HttpResponseRedirect(self.request.activation.get_success_url(self.request))
+
+
+class AcknowledgeView(TaskView):
+    form_class = AcknowledgeForm
+    submit_label = _("Xác nhận đã nhận")
+
+    def run(self, form):
+        services.assignment_acknowledge(self.request.activation, self.request.user)
+
+
+class ReportView(TaskView):
+    form_class = ReportForm
+    submit_label = _("Gửi báo cáo")
+
+    def run(self, form):
+        figures = {}
+        if form.cleaned_data.get("figure_count") is not None:
+            figures["count"] = form.cleaned_data["figure_count"]
+        services.assignment_report(self.request.activation, self.request.user, text=form.cleaned_data["text"],
+                                   figures=figures)
+
+
+class ReviewView(TaskView):
+    form_class = ReviewForm
+    submit_label = _("Ghi nhận")
+
+    def run(self, form):
+        services.assignment_review(self.request.activation, self.request.user,
+                                   accept=form.cleaned_data["decision"] == "accept",
+                                   comment=form.cleaned_data["comment"])
+
+
+class ApproveDirectiveView(TaskView):
+    form_class = DecisionForm
+    submit_label = _("Ghi nhận")
+
+    def run(self, form):
+        services.directive_decide(self.request.activation, self.request.user,
+                                  approve=form.cleaned_data["decision"] == "approve",
+                                  comment=form.cleaned_data["comment"])
+
+
+class ReviseDirectiveView(TaskView):
+    form_class = ReviseForm
+    submit_label = _("Gửi lại lãnh đạo")
+
+    def get_initial(self):
+        directive = self.request.activation.process.directive
+        return {"title": directive.title, "instructions": directive.instructions}
+
+    def run(self, form):
+        services.directive_revise(self.request.activation, self.request.user, **form.cleaned_data)
+
+
+class CloseDirectiveView(TaskView):
+    form_class = CloseForm
+    submit_label = _("Kết thúc văn bản")
+
+    def run(self, form):
+        services.directive_close(self.request.activation, self.request.user, summary=form.cleaned_data["summary"])

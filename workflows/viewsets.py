@@ -1,0 +1,78 @@
+"""viewflow's Material apps for the two flows, with our inbox/queue/archive querysets and columns."""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from viewflow.utils import Icon, viewprop
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow.views import FlowArchiveListView, FlowInboxListView, FlowQueueListView
+
+from . import selectors
+from .flows import DirectiveFlow, UnitAssignmentFlow
+
+
+class TaskColumns:
+    columns = ("task_id", "task_title", "subject", "deadline", "created")
+
+    def task_id(self, task):
+        return format_html('<a href="{}">#{}/{}</a>', task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+                           task.process_id, task.pk)
+
+    task_id.short_description = "#"
+
+    def task_title(self, task):
+        return task.flow_task.task_title or str(task.flow_task)
+
+    task_title.short_description = _("Việc")
+
+    def subject(self, task):
+        if task.unit_name:
+            return f"{task.unit_name}: {task.assignment_title}"
+        return task.directive_title or ""
+
+    subject.short_description = _("Nội dung")
+
+    def deadline(self, task):
+        from django.utils import timezone
+
+        return timezone.localtime(task.assignment_deadline).strftime("%d/%m/%Y %H:%M") if task.assignment_deadline else ""
+
+    deadline.short_description = _("Hạn")
+
+
+class InboxView(TaskColumns, FlowInboxListView):
+    @viewprop
+    def queryset(self):
+        return selectors.inbox(self.request.user, [self.flow_class])
+
+
+class QueueView(TaskColumns, FlowQueueListView):
+    @viewprop
+    def queryset(self):
+        return selectors.unit_queue(self.request.user, [self.flow_class])
+
+
+class ArchiveView(TaskColumns, FlowArchiveListView):
+    columns = ("task_id", "task_title", "subject", "created")
+
+    @viewprop
+    def queryset(self):
+        return selectors.archive(self.request.user, [self.flow_class])
+
+
+class CoordinationFlowViewset(FlowAppViewset):
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
+
+    def get_context_data(self, request):
+        return {
+            "user_inbox": selectors.inbox(request.user, [self._flow_class]),
+            "user_queue": selectors.unit_queue(request.user, [self._flow_class]),
+        }
+
+
+def flow_apps():
+    return [
+        CoordinationFlowViewset(UnitAssignmentFlow, icon=Icon("assignment"), title=_("Nhiệm vụ đơn vị")),
+        CoordinationFlowViewset(DirectiveFlow, icon=Icon("gavel"), title=_("Văn bản chỉ đạo")),
+    ]
