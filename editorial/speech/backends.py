@@ -250,9 +250,7 @@ class UploadedRecordingBackend:
             )
         command = [exe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)]
         try:
-            completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SpeechError(f"{path.name}: ffprobe failed: {exc}") from exc
         try:

@@ -166,6 +166,7 @@ ABBREVIATIONS: dict[str, str] = {
     "CAND": "Công an nhân dân",
 }
 
+
 @lru_cache(maxsize=16)
 def _abbreviation_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
     # Longest key first so "TP.HCM" wins over "TP." and "TP" at the same position. Lookarounds instead of
@@ -293,7 +294,7 @@ def _time_replacement(match: re.Match[str]) -> str:
 
 
 def expand_times(text: str) -> str:
-    """"7h30", "7:30" and "7 giờ 30" -> "7 giờ 30 phút"; "7h" and "7h00" -> "7 giờ"."""
+    """Times: "7h30", "7:30" and "7 giờ 30" -> "7 giờ 30 phút"; "7h" and "7h00" -> "7 giờ"."""
     text = _TIME_H_RE.sub(_time_replacement, text)
     text = _TIME_COLON_RE.sub(_time_replacement, text)
     return _TIME_GIO_RE.sub(_time_replacement, text)
@@ -302,7 +303,7 @@ def expand_times(text: str) -> str:
 # --------------------------------------------------------------------------- HTML and whitespace
 
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "blockquote", "tr", "table", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+    "p div br li ul ol blockquote tr table hr h1 h2 h3 h4 h5 h6 section article header footer".split()
 )
 _SKIPPED_TAGS = frozenset({"script", "style"})
 _SENTENCE_END = ".!?:;…"

@@ -143,8 +143,12 @@ def test_double_acknowledge_records_one_event(directive, user, django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
+    from workflows import services
+    from workflows.flows import UnitAssignmentFlow
+
     a = assignment_of(directive, "phuong_phuc_xa")
-    acknowledge(a, user("phuong_phuc_xa"))
+    stale_task = open_task(a, UnitAssignmentFlow.acknowledge)  # two tabs open on the same task
+    services.task_run(stale_task, user("phuong_phuc_xa"), services.assignment_acknowledge)
     with pytest.raises(AlreadyDone):
-        acknowledge(a, user("phuong_phuc_xa"))
+        services.task_run(stale_task, user("phuong_phuc_xa"), services.assignment_acknowledge)
     assert a.events.filter(kind=AssignmentEvent.Kind.RECEIVED).count() == 1

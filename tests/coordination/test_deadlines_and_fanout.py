@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from coordination.models import Assignment, AssignmentEvent, Directive
+from coordination.services import deadlines_scan
+from notifications.models import Notification
+from workflows import services
+from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows.models import AssignmentProcess
+
+from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+
+
+@pytest.fixture
+def running(demo, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        directive = issue(user("phongtt"), [unit("phuong_phuc_xa"), unit("phuong_truc_bach")])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    directive.refresh_from_db()
+    return directive
+
+
+def _notes(username, kind):
+    return Notification.objects.filter(recipient__username=username, kind=kind).count()
+
+
+def test_reminder_is_sent_once_per_offset(running, django_capture_on_commit_callbacks):
+    deadline = running.deadline
+    with django_capture_on_commit_callbacks(execute=True):
+        first = deadlines_scan(now=deadline - timedelta(hours=23))
+        again = deadlines_scan(now=deadline - timedelta(hours=22))
+    assert first.reminded == 2 and again.reminded == 0
+    assert _notes("phuong_phuc_xa", "due_soon") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        later = deadlines_scan(now=deadline - timedelta(hours=1))
+    assert later.reminded == 2 and _notes("phuong_phuc_xa", "due_soon") == 2
+
+
+def test_overdue_marks_and_escalates_to_parent_then_issuer_once(running, django_capture_on_commit_callbacks):
+    a = assignment_of(running, "phuong_phuc_xa")
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=running.deadline + timedelta(minutes=5))
+        deadlines_scan(now=running.deadline + timedelta(minutes=6))
+    a.refresh_from_db()
+    assert a.overdue_since == a.deadline
+    assert _notes("phuong_phuc_xa", "overdue") == 1
+    assert _notes("quan_ba_dinh", "escalation") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=running.deadline + timedelta(hours=25))
+        deadlines_scan(now=running.deadline + timedelta(hours=26))
+    # one escalation per late commune, each sent once
+    assert _notes("quan_ba_dinh", "escalation") == 2 and _notes("phongtt", "escalation") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=running.deadline + timedelta(hours=49))
+        deadlines_scan(now=running.deadline + timedelta(hours=50))
+    assert _notes("quan_ba_dinh", "escalation") == 2
+    assert _notes("phongtt", "escalation") == 2
+    assert a.events.filter(kind=AssignmentEvent.Kind.ESCALATED).count() == 2
+
+
+def test_accepted_or_reported_work_is_not_chased(running, user, django_capture_on_commit_callbacks):
+    a = assignment_of(running, "phuong_phuc_xa")
+    acknowledge(a, user("phuong_phuc_xa"))
+    from .helpers import report
+
+    report(a, user("phuong_phuc_xa"))
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=running.deadline + timedelta(hours=60))
+    assert _notes("phuong_phuc_xa", "overdue") == 0 and _notes("phuong_truc_bach", "overdue") == 1
+
+
+def test_fan_out_is_idempotent(running):
+    assert services.directive_fan_out(running.pk) == 0
+    assert running.assignments.count() == 2
+    assert AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow,
+                                            artifact_object_id__in=running.assignments.values("pk")).count() == 2
+
+
+def test_fan_out_failure_half_way_leaves_nothing(demo, user, django_capture_on_commit_callbacks, monkeypatch):
+    with django_capture_on_commit_callbacks(execute=True):
+        directive = issue(user("phongtt"), [unit(c) for c in ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")])
+    calls = {"n": 0}
+    real_run = UnitAssignmentFlow.start.run
+
+    def flaky_run(**kwargs):  # fault injection: the third unit's process fails to start
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("database went away")
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(UnitAssignmentFlow.start, "run", flaky_run)
+    directive = approve(directive, user("giamdoc"))
+    with pytest.raises(RuntimeError):
+        services.directive_fan_out(directive.pk)
+    assert directive.assignments.count() == 0
+    assert not AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow).exists()
+    monkeypatch.setattr(UnitAssignmentFlow.start, "run", real_run)
+    assert services.directive_fan_out(directive.pk) == 3  # a retry then succeeds
+    assert open_task(directive, DirectiveFlow.wait_assignments)
+
+
+def test_zero_targets_are_refused(demo, user):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        issue(user("phongtt"), [])
+
+
+def test_fan_out_to_all_communes_of_one_district(demo, user, django_capture_on_commit_callbacks):
+    ba_dinh = unit("quan_ba_dinh")
+    with django_capture_on_commit_callbacks(execute=True):
+        directive = issue(user("phongtt"), [], district_communes=[ba_dinh.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    directive.refresh_from_db()
+    assert directive.status == Directive.Status.IN_PROGRESS
+    assert directive.assignments.count() == ba_dinh.children.count()
+    assert _notes("phuong_phuc_xa", "directive_received") == 1
+
+
+def test_cross_unit_access_is_refused(running, user, client):
+    from django.core.exceptions import PermissionDenied
+
+    a = assignment_of(running, "phuong_phuc_xa")
+    task = open_task(a, UnitAssignmentFlow.acknowledge)
+    with pytest.raises(PermissionDenied):
+        services.task_run(task, user("phuong_truc_bach"), services.assignment_acknowledge)
+    assert Assignment.objects.get(pk=a.pk).status == Assignment.Status.PENDING
+    client.force_login(user("phuong_truc_bach"))
+    assert client.get(f"/coordination/assignments/{a.pk}/").status_code == 404
+    html = client.get(f"/coordination/directives/{running.pk}/").content.decode()
+    assert "Phường Trúc Bạch" in html and "Phường Phúc Xá" not in html
+    client.force_login(user("xa_minh_phu"))
+    assert client.get(f"/coordination/directives/{running.pk}/").status_code == 404
+    client.force_login(user("quan_ba_dinh"))  # the district supervises both communes
+    html = client.get(f"/coordination/directives/{running.pk}/").content.decode()
+    assert "Phường Trúc Bạch" in html and "Phường Phúc Xá" in html
