@@ -4,11 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from coordination import selectors as coordination_selectors
 from coordination.models import Assignment, Directive
 from coordination.services import reviewer_unit
 
 from . import views
 from .models import AssignmentProcess, DirectiveProcess
+
+
+def current_assignee(activation):
+    """Read fresh: the process's cached assignment predates the service that just set the assignee."""
+    return Assignment.objects.get(pk=activation.process.artifact_object_id).assignee
 
 
 class UnitAssignmentFlow(flow.Flow):
@@ -27,14 +33,14 @@ class UnitAssignmentFlow(flow.Flow):
         flow.View(views.AcknowledgeView.as_view())
         .Annotation(title=_("Tiếp nhận"))
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
-        .Assign(lambda activation: activation.process.assignment.assignee)
+        .Assign(current_assignee)
         .Next(this.report)
     )
     report = (
         flow.View(views.ReportView.as_view())
         .Annotation(title=_("Thực hiện và báo cáo"))
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
-        .Assign(lambda activation: activation.process.assignment.assignee)
+        .Assign(current_assignee)
         .Next(this.review)
     )
 
@@ -51,6 +57,12 @@ class UnitAssignmentFlow(flow.Flow):
         .Else(this.report)
     )
     end = flow.End()
+
+    def has_view_permission(self, user, obj=None):
+        """Any signed-in officer opens the app (inbox, queue); a process only if its unit is theirs."""
+        if obj is None:
+            return user.is_authenticated
+        return coordination_selectors.assignment_for_user(user, obj.artifact_object_id) is not None
 
     def start_process(self, activation, assignment: Assignment):
         activation.process.artifact = assignment
@@ -102,6 +114,11 @@ class DirectiveFlow(flow.Flow):
         .Next(this.end)
     )
     end = flow.End()
+
+    def has_view_permission(self, user, obj=None):
+        if obj is None:
+            return user.is_authenticated
+        return coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
 
     def start_process(self, activation, directive: Directive):
         activation.process.artifact = directive

@@ -1,5 +1,8 @@
 """viewflow's Material apps for the two flows, with our inbox/queue/archive querysets and columns."""
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon, viewprop
@@ -59,10 +62,34 @@ class ArchiveView(TaskColumns, FlowArchiveListView):
         return selectors.archive(self.request.user, [self.flow_class])
 
 
+def _supervisors_only(view):
+    """viewflow's dashboard and process/task lists show every unit's work: managers and leaders only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("org.supervise_all_units"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class CoordinationFlowViewset(FlowAppViewset):
     inbox_view_class = InboxView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
+
+    @viewprop
+    def dashboard_view(self):
+        return _supervisors_only(super().dashboard_view)
+
+    @viewprop
+    def process_list_view(self):
+        return _supervisors_only(super().process_list_view)
+
+    @viewprop
+    def task_list_view(self):
+        return _supervisors_only(super().task_list_view)
 
     def get_context_data(self, request):
         return {

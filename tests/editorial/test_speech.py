@@ -229,8 +229,8 @@ def test_punctuation_is_kept_and_decomposed_unicode_is_handled():
 
 
 def test_estimate_air_time_counts_spoken_words():
-    # "1.250.000" is one token on screen but six spoken words.
-    assert estimate_air_time_seconds("1.250.000", 60) == 6
+    # "1.250.000" is one token on screen but seven spoken words: một triệu hai trăm năm mươi nghìn.
+    assert estimate_air_time_seconds("1.250.000", 60) == 7
     assert estimate_air_time_seconds("", 150) == 0
     assert estimate_air_time_seconds(" ".join(["tin"] * 150), 150) == 60
     with pytest.raises(ValueError):
@@ -239,7 +239,8 @@ def test_estimate_air_time_counts_spoken_words():
 
 # --------------------------------------------------------------------------- espeak-ng (real engine)
 
-SENTENCE = "Ủy ban nhân dân thành phố Hà Nội thông báo lịch tổ chức các hoạt động văn hóa và thể thao."
+# 20 spoken words.
+SENTENCE = "UBND TP. Hà Nội thông báo tổ chức các hoạt động văn hóa và thể thao."
 
 
 def sixty_words() -> str:
@@ -295,7 +296,7 @@ def test_espeak_failure_raises_speech_error_and_keeps_previous_file(espeak, tmp_
     target = tmp_path / "bulletin.wav"
     target.write_bytes(b"previous recording")
     with pytest.raises(SpeechError, match="exit code"):
-        EspeakBackend(voice="no-such-voice").render("xin chào", target)
+        EspeakBackend(voice="zz-no-such-voice").render("xin chào", target)
     assert target.read_bytes() == b"previous recording"
     assert [p.name for p in tmp_path.iterdir()] == ["bulletin.wav"]
 
@@ -348,7 +349,7 @@ assert args[args.index("--model") + 1].endswith(".onnx"), args
 out = args[args.index("--output_file") + 1]
 with wave.open(out, "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)
-    w.writeframes(b"\\0\\0" * 22050 * len(text.split()) // 4)
+    w.writeframes(b"\\0\\0" * 2205 * len(text.split()))  # 0.1 s per word
 """
 
 
@@ -372,10 +373,10 @@ def test_piper_render_with_a_stand_in_executable(tmp_path):
         "--length_scale",
         "1.1",
     ]
-    result = backend.render("UBND phường", tmp_path / "out.wav")  # normalised: 5 words -> 1.25 s
+    result = backend.render("UBND phường", tmp_path / "out.wav")  # normalised: 5 words -> 0.5 s
     assert result.backend == "piper"
     assert result.voice == "vi_VN-test-medium"
-    assert result.duration_seconds == pytest.approx(1.25)
+    assert result.duration_seconds == pytest.approx(0.5)
 
 
 # --------------------------------------------------------------------------- uploads and the factory

@@ -1,0 +1,121 @@
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from coordination.models import Assignment
+from org.models import Structure, Unit, UnitKind
+
+from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+
+
+def _running(user, capture, units):
+    with capture(execute=True):
+        directive = issue(user("phongtt"), units)
+    with capture(execute=True):
+        approve(directive, user("giamdoc"))
+    directive.refresh_from_db()
+    return directive
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _communes(n):
+    return list(Unit.objects.filter(structure=Structure.Y2025, kind=UnitKind.COMMUNE).order_by("path")[:n])
+
+
+@pytest.mark.parametrize("path", ["/coordination/directives/{pk}/", "/coordination/directives/",
+                                  "/unitassignment/queue/", "/unitassignment/inbox/",
+                                  "/directive/queue/"])
+def test_page_query_count_does_not_grow_with_rows(demo, user, client, django_capture_on_commit_callbacks, path):
+    small = _running(user, django_capture_on_commit_callbacks, _communes(3))
+    client.force_login(user("phongtt"))
+    url = path.format(pk=small.pk)
+    before = _queries(client, url)
+    large = _running(user, django_capture_on_commit_callbacks, _communes(60))
+    for a in large.assignments.all()[:20]:
+        Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.RECEIVED)
+    issue(user("phongtt"), _communes(2))  # another directive waiting for approval
+    after = _queries(client, path.format(pk=large.pk))
+    assert after <= before + 1, f"{url}: {before} → {after} queries"
+
+
+def test_queue_and_inbox_show_the_units_work(demo, user, client, django_capture_on_commit_callbacks):
+    directive = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa"), unit("phuong_truc_bach")])
+    client.force_login(user("phuong_phuc_xa"))
+    html = client.get("/unitassignment/queue/").content.decode()
+    assert directive.title in html and "Phường Phúc Xá" in html and "Phường Trúc Bạch" not in html
+    acknowledge(assignment_of(directive, "phuong_phuc_xa"), user("phuong_phuc_xa"))
+    html = client.get("/unitassignment/inbox/").content.decode()
+    assert "Thực hiện và báo cáo" in html
+
+
+def test_leaders_queue_lists_directives_waiting_for_approval(demo, user, client):
+    directive = issue(user("phongtt"), [unit("phuong_phuc_xa")])
+    client.force_login(user("giamdoc"))
+    assert directive.title in client.get("/directive/queue/").content.decode()
+    client.force_login(user("phuong_phuc_xa"))
+    assert directive.title not in client.get("/directive/queue/").content.decode()
+
+
+def test_task_page_acknowledge_through_http(demo, user, client, django_capture_on_commit_callbacks):
+    directive = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
+    a = assignment_of(directive, "phuong_phuc_xa")
+    from workflows.flows import UnitAssignmentFlow
+
+    task = open_task(a, UnitAssignmentFlow.acknowledge)
+    client.force_login(user("phuong_phuc_xa"))
+    assign_url = f"/unitassignment/{task.process_id}/acknowledge/{task.pk}/assign/"
+    assert client.post(assign_url).status_code == 302
+    execute_url = f"/unitassignment/{task.process_id}/acknowledge/{task.pk}/execute/"
+    page = client.get(execute_url)
+    assert page.status_code == 200 and "Xác nhận đã nhận" in page.content.decode()
+    assert client.post(execute_url).status_code == 302
+    a.refresh_from_db()
+    assert a.status == Assignment.Status.RECEIVED
+    stale = client.post(execute_url, follow=True)  # the same form submitted again from a stale tab
+    assert stale.status_code == 200
+    assert "đã được xử lý" in stale.content.decode()
+
+
+def test_xlsx_export_lists_every_unit(demo, user, client, django_capture_on_commit_callbacks):
+    directive = _running(user, django_capture_on_commit_callbacks, _communes(5))
+    acknowledge(directive.assignments.first(), user(directive.assignments.first().unit.codename))
+    client.force_login(user("phongtt"))
+    response = client.get(f"/coordination/directives/{directive.pk}/export.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 5
+    assert {r[2] for r in rows} == {"Chờ tiếp nhận", "Đã nhận"}
+
+
+def test_directive_filters(demo, user, client, django_capture_on_commit_callbacks):
+    directive = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa"), unit("xa_minh_phu")])
+    acknowledge(assignment_of(directive, "phuong_phuc_xa"), user("phuong_phuc_xa"))
+    client.force_login(user("phongtt"))
+    html = client.get(f"/coordination/directives/{directive.pk}/?status=received").content.decode()
+    assert "Phường Phúc Xá" in html and "Xã Minh Phú" not in html
+    html = client.get(f"/coordination/directives/{directive.pk}/?parent_unit={unit('huyen_soc_son').pk}").content.decode()
+    assert "Phường Phúc Xá" not in html and "Xã Minh Phú" in html
+
+
+def test_compose_directive_page(demo, user, client):
+    client.force_login(user("phongtt"))
+    page = client.get("/coordination/directives/new/")
+    assert page.status_code == 200
+    response = client.post("/coordination/directives/new/", {
+        "title": "Treo cờ Tổ quốc dịp Quốc khánh", "instructions": "<p>Treo cờ</p>",
+        "issuing_unit": Unit.objects.get(code="SVHTT-TTBCXB").pk,
+        "urgency": 2, "target_sets": ["all_districts"], "report_requirements": ["text"],
+    })
+    assert response.status_code == 302
+    client.force_login(user("phuong_phuc_xa"))
+    assert client.get("/coordination/directives/new/").status_code == 403
