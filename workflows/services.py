@@ -42,12 +42,19 @@ def after_commit(callback: Callable[[], None]) -> None:
     transaction.on_commit(callback)
 
 
+def _fresh_task(flow_class, task_pk: int) -> Task:
+    """Re-read a task under the lock, with its process as the flow's proxy (which knows its artifact)."""
+    task = flow_class.task_class._default_manager.get(pk=task_pk)
+    task.process = flow_class.process_class._default_manager.get(pk=task.process_id)
+    return task
+
+
 def task_run(task: Task, user: User, action: Callable, **kwargs):
     """Execute a human task from code: take the process lock, claim it for `user` when it is still in the
     queue, start it and run `action(activation, user, **kwargs)`."""
     flow_class = task.flow_task.flow_class
     with flow_class.lock(task.process_id), transaction.atomic():
-        task = flow_class.task_class._default_manager.get(pk=task.pk)
+        task = _fresh_task(flow_class, task.pk)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
             if not task.flow_task.can_assign(user, task):
@@ -64,7 +71,7 @@ def task_run(task: Task, user: User, action: Callable, **kwargs):
 def task_claim(task: Task, user: User) -> None:
     flow_class = task.flow_task.flow_class
     with flow_class.lock(task.process_id), transaction.atomic():
-        task = flow_class.task_class._default_manager.get(pk=task.pk)
+        task = _fresh_task(flow_class, task.pk)
         if task.status != STATUS.NEW:
             raise coordination.AlreadyDone(_("Việc này đã có người nhận."))
         if not task.flow_task.can_assign(user, task):
