@@ -159,14 +159,53 @@ def directive_fan_out(directive_id: int) -> int:
     return len(created)
 
 
-def assignment_processes_start(assignments: list[Assignment], *, progress_key: str | None = None) -> None:
-    from .flows import UnitAssignmentFlow
+BULK_CHUNK = 500
 
+
+def assignment_processes_start(assignments: list[Assignment], *, progress_key: str | None = None) -> None:
+    """Start one UnitAssignmentFlow per assignment by writing, in bulk, the rows StartHandle.run() writes
+    (process, done start task, acknowledge task, their link). It sends no viewflow signals and no Task
+    post_save: callers notify units themselves. tests/workflows/test_bulk_start.py compares these rows field
+    by field with StartHandle.run()'s, so a change to the flow that makes them drift fails a test."""
     total = len(assignments)
-    for done, assignment in enumerate(assignments, start=1):
-        UnitAssignmentFlow.start.run(assignment=assignment)
-        if progress_key and (done % 25 == 0 or done == total):
-            cache.set(progress_key, {"done": done, "total": total}, 3600)
+    for offset in range(0, total, BULK_CHUNK):
+        _bulk_start_chunk(assignments[offset:offset + BULK_CHUNK])
+        if progress_key:
+            cache.set(progress_key, {"done": min(offset + BULK_CHUNK, total), "total": total}, 3600)
+
+
+def _bulk_start_chunk(assignments: list[Assignment]) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from viewflow.workflow.status import PROCESS
+    from viewflow.workflow.token import Token
+
+    from .flows import UnitAssignmentFlow
+    from .models import AssignmentProcess
+
+    now = timezone.now()
+    assignment_ct = ContentType.objects.get_for_model(Assignment)
+    unit_ct = ContentType.objects.get_for_model(Unit)
+    processes = AssignmentProcess.objects.bulk_create([
+        AssignmentProcess(flow_class=UnitAssignmentFlow, status=PROCESS.NEW, created=now, data={},
+                          artifact_content_type=assignment_ct, artifact_object_id=a.pk)
+        for a in assignments
+    ])
+    starts = Task.objects.bulk_create([
+        Task(process=p, flow_task=UnitAssignmentFlow.start, flow_task_type="START", status=STATUS.DONE,
+             created=now, started=now, finished=now, token=Token("start"), data={})
+        for p in processes
+    ])
+    acknowledges = Task.objects.bulk_create([
+        Task(process=p, flow_task=UnitAssignmentFlow.acknowledge, flow_task_type="HUMAN",
+             status=STATUS.ASSIGNED if a.assignee_id else STATUS.NEW, owner_id=a.assignee_id, created=now,
+             token=Token("start"), data={}, owner_permission="org.act_for_unit",
+             owner_permission_content_type=unit_ct, owner_permission_obj_pk=str(a.unit_id))
+        for p, a in zip(processes, assignments, strict=True)
+    ])
+    link = Task.previous.through
+    link.objects.bulk_create([link(from_task_id=ack.pk, to_task_id=start.pk)
+                              for ack, start in zip(acknowledges, starts, strict=True)])
 
 
 def directive_resume_if_done(directive_id: int) -> bool:

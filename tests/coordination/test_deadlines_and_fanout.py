@@ -82,22 +82,19 @@ def test_fan_out_is_idempotent(running):
 def test_fan_out_failure_half_way_leaves_nothing(demo, user, django_capture_on_commit_callbacks, monkeypatch):
     with django_capture_on_commit_callbacks(execute=True):
         directive = issue(user("phongtt"), [unit(c) for c in ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")])
-    calls = {"n": 0}
-    real_run = UnitAssignmentFlow.start.run
+    real_chunk = services._bulk_start_chunk
 
-    def flaky_run(**kwargs):  # fault injection: the third unit's process fails to start
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("database went away")
-        return real_run(**kwargs)
+    def chunk_then_fail(assignments):  # fault injection: the rows are written, then the database fails
+        real_chunk(assignments)
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(UnitAssignmentFlow.start, "run", flaky_run)
+    monkeypatch.setattr(services, "_bulk_start_chunk", chunk_then_fail)
     directive = approve(directive, user("giamdoc"))
     with pytest.raises(RuntimeError):
         services.directive_fan_out(directive.pk)
     assert directive.assignments.count() == 0
     assert not AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow).exists()
-    monkeypatch.setattr(UnitAssignmentFlow.start, "run", real_run)
+    monkeypatch.setattr(services, "_bulk_start_chunk", real_chunk)
     assert services.directive_fan_out(directive.pk) == 3  # a retry then succeeds
     assert open_task(directive, DirectiveFlow.wait_assignments)
 
