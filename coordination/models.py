@@ -112,6 +112,9 @@ class DirectiveAttachment(models.Model):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Assignment(models.Model):
     """One unit's share of a directive. A district's relay creates child assignments (parent set)."""
@@ -174,6 +177,9 @@ class AssignmentEvidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class AssignmentEvent(models.Model):
     """Append-only history of an assignment. `once_key` makes reminders and escalations happen once."""
@@ -195,7 +201,7 @@ class AssignmentEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     comment = models.TextField(blank=True)
-    once_key = models.CharField(max_length=60, null=True, blank=True)
+    once_key = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 (NULL: not unique-checked)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -204,3 +210,6 @@ class AssignmentEvent(models.Model):
             models.UniqueConstraint(fields=["assignment", "once_key"], name="assignment_event_once",
                                     condition=models.Q(once_key__isnull=False))
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.assignment_id}"

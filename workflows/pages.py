@@ -18,7 +18,7 @@ from . import services
 ISSUING_KINDS = [UnitKind.DEPARTMENT, UnitKind.DIVISION, UnitKind.BOARD, UnitKind.LEADERSHIP]
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
     items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
     for field, errors in items:
         for message in errors:
@@ -40,7 +40,7 @@ def directive_create(request):
                 target_spec=form.target_spec(), report_requirements=data["report_requirements"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Đã gửi văn bản tới lãnh đạo duyệt."))
             return redirect("coordination:directive_detail", directive.pk)
@@ -66,7 +66,7 @@ def assignment_relay(request, pk):
             children = services.assignment_relay(assignment=assignment, user=request.user,
                                                  units=list(form.cleaned_data["units"]))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Đã giao tiếp cho %(n)s đơn vị.") % {"n": len(children)})
             return redirect("coordination:assignment_detail", assignment.pk)

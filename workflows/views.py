@@ -10,6 +10,7 @@ from django.views.generic import FormView
 from coordination.selectors import assignment_detail
 
 from . import services
+from .pages import add_errors
 
 
 class DecisionForm(forms.Form):
@@ -70,9 +71,7 @@ class TaskView(FormView):
         try:
             self.run(form)
         except ValidationError as error:
-            for field, errors in (error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]):
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu."))
         return HttpResponseRedirect(self.request.activation.get_success_url(self.request))

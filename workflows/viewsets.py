@@ -37,7 +37,9 @@ class TaskColumns:
     def deadline(self, task):
         from django.utils import timezone
 
-        return timezone.localtime(task.assignment_deadline).strftime("%d/%m/%Y %H:%M") if task.assignment_deadline else ""
+        if not task.assignment_deadline:
+            return ""
+        return timezone.localtime(task.assignment_deadline).strftime("%d/%m/%Y %H:%M")
 
     deadline.short_description = _("Hạn")
 

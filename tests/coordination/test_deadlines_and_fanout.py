@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from coordination.models import Assignment, AssignmentEvent, Directive
 from coordination.services import deadlines_scan

@@ -103,7 +103,8 @@ def test_directive_filters(demo, user, client, django_capture_on_commit_callback
     client.force_login(user("phongtt"))
     html = client.get(f"/coordination/directives/{directive.pk}/?status=received").content.decode()
     assert "Phường Phúc Xá" in html and "Xã Minh Phú" not in html
-    html = client.get(f"/coordination/directives/{directive.pk}/?parent_unit={unit('huyen_soc_son').pk}").content.decode()
+    url = f"/coordination/directives/{directive.pk}/?parent_unit={unit('huyen_soc_son').pk}"
+    html = client.get(url).content.decode()
     assert "Phường Phúc Xá" not in html and "Xã Minh Phú" in html
 
 
