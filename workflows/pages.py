@@ -3,9 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
@@ -100,3 +103,43 @@ def directive_cancel(request, pk):
         return redirect("coordination:directive_detail", directive.pk)
     return render(request, "workflows/form_page.html", {"form": form, "title": _("Hủy văn bản chỉ đạo"),
                                                         "submit_label": _("Hủy văn bản")})
+
+
+BULK_ACTIONS = {"claim": gettext_lazy("Nhận việc"), "acknowledge": gettext_lazy("Nhận việc và xác nhận đã nhận")}
+
+
+def _bulk_one(task, user, action: str) -> str:
+    """Run one item of a bulk action; returns the Vietnamese result shown beside it."""
+    try:
+        if action == "claim":
+            services.task_claim(task, user)
+            return _("Đã nhận việc")
+        if task.flow_task.name != "acknowledge":
+            return _("Bỏ qua: không phải bước tiếp nhận")
+        services.task_run(task, user, services.assignment_acknowledge)
+        return _("Đã xác nhận đã nhận")
+    except (ValidationError, PermissionDenied) as error:
+        return _("Không thực hiện: %(e)s") % {"e": " ".join(getattr(error, "messages", [str(error)]))}
+    except FlowLockFailed:
+        return _("Không thực hiện: người khác đang thao tác, hãy thử lại")
+
+
+@login_required
+def unit_queue_bulk(request):
+    """The unit queue with check boxes: claim or acknowledge many tasks, with a result per item."""
+    from .flows import DirectiveFlow, UnitAssignmentFlow
+    from .selectors import unit_queue
+
+    flows = [UnitAssignmentFlow, DirectiveFlow]
+    results = []
+    if request.method == "POST" and request.POST.get("action") in BULK_ACTIONS:
+        ids = [int(pk) for pk in request.POST.getlist("tasks") if pk.isdigit()][:500]
+        tasks = {t.pk: t for t in unit_queue(request.user, flows).filter(pk__in=ids)}
+        for pk in ids:
+            task = tasks.get(pk)
+            outcome = _bulk_one(task, request.user, request.POST["action"]) if task else _(
+                "Không thực hiện: việc không còn trong hàng chờ")
+            results.append({"pk": pk, "subject": f"{task.unit_name}: {task.assignment_title}" if task else "",
+                            "outcome": outcome})
+    page = Paginator(unit_queue(request.user, flows), 100).get_page(request.GET.get("page"))
+    return render(request, "workflows/queue_bulk.html", {"page": page, "results": results, "actions": BULK_ACTIONS})

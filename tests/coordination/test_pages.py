@@ -120,3 +120,21 @@ def test_compose_directive_page(demo, user, client):
     assert response.status_code == 302
     client.force_login(user("phuong_phuc_xa"))
     assert client.get("/coordination/directives/new/").status_code == 403
+
+
+def test_bulk_acknowledge_reports_a_result_per_item(demo, user, client, django_capture_on_commit_callbacks):
+    first = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
+    second = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
+    from workflows.flows import UnitAssignmentFlow
+
+    tasks = [open_task(assignment_of(d, "phuong_phuc_xa"), UnitAssignmentFlow.acknowledge) for d in (first, second)]
+    client.force_login(user("phuong_phuc_xa"))
+    assert client.get("/coordination/queue/").status_code == 200
+    other = _running(user, django_capture_on_commit_callbacks, [unit("phuong_truc_bach")])
+    foreign = open_task(other.assignments.get(), UnitAssignmentFlow.acknowledge)
+    html = client.post("/coordination/queue/", {"action": "acknowledge",
+                                                "tasks": [tasks[0].pk, tasks[1].pk, foreign.pk]}).content.decode()
+    assert html.count("Đã xác nhận đã nhận") == 2
+    assert "việc không còn trong hàng chờ" in html
+    assert Assignment.objects.filter(unit__codename="phuong_phuc_xa", status=Assignment.Status.RECEIVED).count() == 2
+    assert Assignment.objects.filter(unit__codename="phuong_truc_bach", status=Assignment.Status.PENDING).count() == 1
