@@ -15,7 +15,7 @@ from notifications.services import notify
 from org import selectors as org_selectors
 from org.models import Unit, UnitKind, User
 
-from .models import Assignment, AssignmentEvent, DeadlinePolicy, Directive, ReportRequirement, Urgency
+from ..models import Assignment, AssignmentEvent, DeadlinePolicy, Directive, ReportRequirement, Urgency
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "table",
                 "thead", "tbody", "tr", "td", "th"}
