@@ -80,7 +80,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test_db.sqlite3")
+    # A file (not :memory:) so that live-server and websocket tests share it across threads; TEST_DB_NAME lets
+    # parallel runs on one machine keep apart.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DB_NAME", default=str(VAR_DIR / "test_db.sqlite3"))
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -108,7 +110,8 @@ if REDIS_URL:
         "consumer": {"workers": env.int("HUEY_WORKERS", default=4), "worker_type": "thread"},
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The stock in-memory layer, made safe for the embedded huey threads that send to daphne's sockets.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "notifications.layers.ThreadSafeInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -169,6 +172,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
+# Absolute links in notification emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Production hardening: on unless DEBUG (the embedded demo runs over plain http on 127.0.0.1).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

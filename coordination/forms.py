@@ -4,7 +4,56 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Unit, UnitKind
 
 from .models import Assignment, ReportRequirement, Urgency
-from .services import TARGET_SETS
+from .services import BROADCAST_CHANNELS, TARGET_SETS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is validated by the service (type, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class AssignmentReportForm(forms.Form):
+    """The unit's report; the fields follow what the directive asked for."""
+
+    text = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    count = forms.IntegerField(label=_("Số lượt thực hiện"), required=False, min_value=0)
+    files = MultipleFileField(label=_("Tệp minh chứng"), required=False)
+    channels = forms.MultipleChoiceField(label=_("Kênh đã phát"), required=False,
+                                         choices=list(BROADCAST_CHANNELS.items()), widget=forms.CheckboxSelectMultiple)
+    aired_at = forms.DateTimeField(label=_("Thời điểm phát"), required=False,
+                                   widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
+    repetitions = forms.IntegerField(label=_("Số lần phát"), required=False, min_value=0)
+
+    def __init__(self, *args, requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if ReportRequirement.BROADCAST not in requirements:
+            for name in ("channels", "aired_at", "repetitions"):
+                del self.fields[name]
+        if ReportRequirement.FIGURES not in requirements:
+            del self.fields["count"]
+
+    def report_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"text": data.get("text", ""), "files": data.get("files") or [],
+                  "figures": {"count": data["count"]} if data.get("count") is not None else {}}
+        if "channels" in self.fields:
+            aired = data.get("aired_at")
+            kwargs["broadcast"] = {"channels": data.get("channels") or [], "repetitions": data.get("repetitions") or 0,
+                                   "aired_at": aired.isoformat() if aired else ""}
+        return kwargs
 
 
 class DirectiveForm(forms.Form):
@@ -22,6 +71,7 @@ class DirectiveForm(forms.Form):
     target_units = forms.ModelMultipleChoiceField(
         label=_("Đơn vị cụ thể"), required=False,
         queryset=Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DIVISION]))
+    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
     report_requirements = forms.MultipleChoiceField(label=_("Yêu cầu báo cáo"), choices=ReportRequirement.choices,
                                                     initial=[ReportRequirement.TEXT],
                                                     widget=forms.CheckboxSelectMultiple)

@@ -45,6 +45,7 @@ def directive_detail(request, pk):
     now = timezone.now()
     return render(request, "coordination/directive_detail.html", {
         "directive": directive, "filter_form": form, "page": page, "now": now,
+        "attachments": list(directive.attachments.all()),
         "rows": [(a, a.late_by(now)) for a in page],
         "progress": selectors.directive_progress(directive),
         "whole": selectors.user_sees_whole_directive(request.user, directive),

@@ -33,7 +33,7 @@ def directive_create(request):
     issuing_units = org_selectors.units_acted_for(request.user).filter(kind__in=ISSUING_KINDS)
     if not issuing_units.exists():
         raise PermissionDenied(_("Chỉ các đơn vị thuộc Sở được ban hành văn bản chỉ đạo."))
-    form = DirectiveForm(request.POST or None, issuing_units=issuing_units)
+    form = DirectiveForm(request.POST or None, request.FILES or None, issuing_units=issuing_units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -41,6 +41,7 @@ def directive_create(request):
                 user=request.user, issuing_unit=data["issuing_unit"], title=data["title"],
                 instructions=data["instructions"], urgency=data["urgency"], deadline=data["deadline"],
                 target_spec=form.target_spec(), report_requirements=data["report_requirements"],
+                attachments=data["attachments"],
             )
         except ValidationError as error:
             add_errors(form, error)

@@ -235,9 +235,8 @@ def assignment_acknowledge(activation, user: User) -> Assignment:
     return assignment
 
 
-def assignment_report(activation, user: User, *, text: str, figures: dict | None = None) -> Assignment:
-    assignment = coordination.assignment_report(assignment=activation.process.assignment, user=user, text=text,
-                                                figures=figures)
+def assignment_report(activation, user: User, **report) -> Assignment:
+    assignment = coordination.assignment_report(assignment=activation.process.assignment, user=user, **report)
     activation.execute()
     return assignment
 

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from coordination.forms import AssignmentReportForm
 from coordination.selectors import assignment_detail
 
 from . import services
@@ -24,11 +25,6 @@ class ReviewForm(forms.Form):
                                  choices=[("accept", _("Chấp nhận")), ("return", _("Trả lại để bổ sung"))],
                                  widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReportForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    figure_count = forms.IntegerField(label=_("Số lượt thực hiện"), required=False, min_value=0)
 
 
 class AcknowledgeForm(forms.Form):
@@ -86,15 +82,15 @@ class AcknowledgeView(TaskView):
 
 
 class ReportView(TaskView):
-    form_class = ReportForm
+    form_class = AssignmentReportForm
     submit_label = _("Gửi báo cáo")
 
+    def get_form_kwargs(self):
+        requirements = self.request.activation.process.assignment.directive.report_requirements
+        return {**super().get_form_kwargs(), "requirements": requirements}
+
     def run(self, form):
-        figures = {}
-        if form.cleaned_data.get("figure_count") is not None:
-            figures["count"] = form.cleaned_data["figure_count"]
-        services.assignment_report(self.request.activation, self.request.user, text=form.cleaned_data["text"],
-                                   figures=figures)
+        services.assignment_report(self.request.activation, self.request.user, **form.report_kwargs())
 
 
 class ReviewView(TaskView):

@@ -15,7 +15,16 @@ from notifications.services import notify
 from org import selectors as org_selectors
 from org.models import Unit, UnitKind, User
 
-from ..models import Assignment, AssignmentEvent, DeadlinePolicy, Directive, ReportRequirement, Urgency
+from ..models import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentEvidence,
+    DeadlinePolicy,
+    Directive,
+    DirectiveAttachment,
+    ReportRequirement,
+    Urgency,
+)
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "table",
                 "thead", "tbody", "tr", "td", "th"}
@@ -30,6 +39,29 @@ TARGET_SETS = {
 def sanitize_html(html: str) -> str:
     return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes={"http", "https", "mailto"})
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_UPLOAD_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "webp", "mp3",
+                             "wav", "ogg", "m4a", "mp4", "webm", "txt"}
+BROADCAST_CHANNELS = {
+    "loudspeaker": gettext_lazy("Đài truyền thanh cơ sở"),
+    "ip_loudspeaker": gettext_lazy("Đài truyền thanh ứng dụng CNTT-VT"),
+    "bulletin_board": gettext_lazy("Bảng tin công cộng"),
+    "e_board": gettext_lazy("Bảng tin điện tử công cộng"),
+    "zalo": gettext_lazy("Trang Zalo OA TTCS"),
+    "web": gettext_lazy("Trang thông tin điện tử xã"),
+}
+
+
+def uploads_validate(files, field: str = "files") -> None:
+    """Refuse the whole upload (nothing saved) when one file is too large or of a type we do not keep."""
+    for f in files or []:
+        extension = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if extension not in ALLOWED_UPLOAD_EXTENSIONS:
+            raise ValidationError({field: _("Tệp “%(name)s” không thuộc loại được phép.") % {"name": f.name}})
+        if f.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({field: _("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": f.name}})
 
 
 class AlreadyDone(ValidationError):
@@ -73,6 +105,7 @@ def user_can_approve(user: User) -> bool:
 def directive_create(
     *, user: User, issuing_unit: Unit, title: str, instructions: str, urgency: Urgency,
     target_spec: dict, deadline: datetime | None = None, report_requirements: list[str] | None = None,
+    attachments: list | None = None,
 ) -> Directive:
     if not user_can_issue(user, issuing_unit):
         raise PermissionDenied(_("Bạn không được ban hành văn bản thay đơn vị này."))
@@ -87,7 +120,10 @@ def directive_create(
     directive.full_clean()
     if not targets_resolve(target_spec):
         raise ValidationError({"target_spec": _("Chưa chọn đơn vị nhận.")})
+    uploads_validate(attachments, "attachments")
     directive.save()
+    for f in attachments or []:
+        DirectiveAttachment.objects.create(directive=directive, file=f, name=f.name[:255])
     return directive
 
 
@@ -241,7 +277,9 @@ def assignment_rollup(assignment: Assignment, now: datetime | None = None) -> Ro
 
 
 @transaction.atomic
-def assignment_report(*, assignment: Assignment, user: User, text: str, figures: dict | None = None) -> Assignment:
+def assignment_report(*, assignment: Assignment, user: User, text: str, figures: dict | None = None,
+                      files: list | None = None, broadcast: dict | None = None) -> Assignment:
+    """Submit the unit's report: what the directive asked for (text, figures, files, broadcast confirmation)."""
     _require_unit_officer(user, assignment)
     assignment = _locked(assignment)
     if assignment.status not in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED):
@@ -253,13 +291,38 @@ def assignment_report(*, assignment: Assignment, user: User, text: str, figures:
             raise ValidationError(_("Còn %(n)s đơn vị cấp dưới chưa hoàn thành.") % {"n": rollup.open})
         figures.update({"children_total": rollup.total, "children_received": rollup.received,
                         "children_done": rollup.done, "children_late": rollup.late})
-    if ReportRequirement.TEXT in assignment.directive.report_requirements and not text.strip():
-        raise ValidationError({"text": _("Hãy nhập nội dung báo cáo.")})
+    _check_report_requirements(assignment, text=text, figures=figures, files=files, broadcast=broadcast)
+    if broadcast:
+        figures["broadcast"] = broadcast
     assignment.report_text, assignment.report_figures = sanitize_html(text), figures
     assignment.status, assignment.reported_at = Assignment.Status.REPORTED, timezone.now()
     assignment.save()
+    for f in files or []:
+        AssignmentEvidence.objects.create(assignment=assignment, file=f, name=f.name[:255], uploaded_by=user)
     _event(assignment, AssignmentEvent.Kind.REPORTED, user)
     return assignment
+
+
+def _check_report_requirements(assignment: Assignment, *, text: str, figures: dict, files, broadcast) -> None:
+    required = set(assignment.directive.report_requirements)
+    errors = {}
+    if ReportRequirement.TEXT in required and not (text or "").strip():
+        errors["text"] = _("Hãy nhập nội dung báo cáo.")
+    if ReportRequirement.FIGURES in required and not figures:
+        errors["figures"] = _("Hãy nhập số liệu.")
+    if ReportRequirement.FILES in required and not files and not assignment.evidence.exists():
+        errors["files"] = _("Hãy đính kèm tệp minh chứng.")
+    if ReportRequirement.BROADCAST in required:
+        channels = (broadcast or {}).get("channels") or []
+        if not channels or any(c not in BROADCAST_CHANNELS for c in channels):
+            errors["channels"] = _("Hãy chọn kênh đã phát.")
+        if not (broadcast or {}).get("aired_at"):
+            errors["aired_at"] = _("Hãy nhập thời điểm phát.")
+        if int((broadcast or {}).get("repetitions") or 0) < 1:
+            errors["repetitions"] = _("Số lần phát phải từ 1 trở lên.")
+    if errors:
+        raise ValidationError(errors)
+    uploads_validate(files)
 
 
 @transaction.atomic
