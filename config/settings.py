@@ -82,7 +82,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file (not :memory:) so that live-server and websocket tests share it across threads; TEST_DB_NAME lets
     # parallel runs on one machine keep apart.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DB_NAME", default=str(VAR_DIR / "test_db.sqlite3"))
+    TEST_DB_NAME = env.str("TEST_DB_NAME", default=str(VAR_DIR / "test_db.sqlite3"))
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = TEST_DB_NAME
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
