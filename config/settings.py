@@ -1,6 +1,7 @@
 """Settings for both profiles: embedded default (SQLite, in-memory channels, huey on SQLite) and
 production (PostgreSQL via DATABASE_URL, Redis via REDIS_URL). Every value comes from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -82,7 +83,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file (not :memory:) so that live-server and websocket tests share it across threads; TEST_DB_NAME lets
     # parallel runs on one machine keep apart.
-    TEST_DB_NAME = env.str("TEST_DB_NAME", default=str(VAR_DIR / "test_db.sqlite3"))
+    TEST_DB_NAME = env.str("TEST_DB_NAME", default=str(VAR_DIR / f"test_db_{os.getpid()}.sqlite3"))
     DATABASES["default"].setdefault("TEST", {})["NAME"] = TEST_DB_NAME
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
