@@ -18,7 +18,10 @@ class ThreadedConsumer(Consumer):
 
 def start_embedded_consumer(*, workers: int | None = None) -> ThreadedConsumer:
     from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
+
+    autodiscover_modules("tasks")  # as run_huey does: registers every app's jobs and periodic tasks
 
     options = dict(settings.HUEY.get("consumer", {}))
     options["worker_type"] = "thread"
