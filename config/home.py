@@ -27,7 +27,7 @@ HOME_ACTIONS: list[HomeAction] = [
                "coordination:directive_list", (Role.DRAFTER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER,
                                                 Role.OFFICE, Role.BOARD_SECRETARY), "gavel"),
     HomeAction(_("Nhiệm vụ của đơn vị"), _("Hàng chờ của đơn vị: tiếp nhận, giao tiếp cho xã/phường, báo cáo."),
-               "unit_queue_bulk", (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER),
+               "coordination:unit_queue_bulk", (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER),
                "assignment"),
     HomeAction(_("Hộp việc của tôi"), _("Các việc đang giao cho bạn."), "unitassignment:inbox", EVERYONE,
                "inbox"),

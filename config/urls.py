@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
-from viewflow.urls import Site
+from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
+from coordination import urls as coordination_urls
 from org.viewsets import OrgApp
+from workflows import urls as workflows_urls
 from workflows.viewsets import flow_apps
 
 from .views import HomeView
@@ -29,14 +31,22 @@ class TTCSSite(Site):
         return path("", HomeView.as_view(viewset=self), name="index")
 
 
-site = TTCSSite(viewsets=[*flow_apps(), OrgApp()])
+class CoordinationApp(Application):
+    """Directive, assignment and queue pages, mounted inside the shell so they get its menu."""
+
+    title = "Điều phối"
+    icon = Icon("hub")
+    app_name = "coordination"
+    menu_template_name = "coordination/app_menu.html"
+    urlpatterns = [*coordination_urls.urlpatterns, *workflows_urls.urlpatterns]
+
+
+site = TTCSSite(viewsets=[CoordinationApp(), *flow_apps(), OrgApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
-    path("", include("workflows.urls")),
-    path("coordination/", include("coordination.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),
 ]

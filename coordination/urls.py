@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "coordination"
 urlpatterns = [
     path("directives/", views.directive_list, name="directive_list"),
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
