@@ -40,6 +40,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/fanout.py --units 556
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf var/test_db.sqlite3* var/huey.sqlite3*

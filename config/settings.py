@@ -96,8 +96,10 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 drops idle sockets at its 5 s default; capacity over the default 100 so a burst
-                # to one group is not silently dropped.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 10}],
+                # to one group is not silently dropped. redis-py 8 caps a pool at 100 connections and raises
+                # when they are all busy: a reconnect storm of browsers then fails its handshakes (bench/notify.py).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 10,
+                           "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000)}],
                 "capacity": 5000,
                 "expiry": 60,
             },

@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
 from coordination import urls as coordination_urls
+from editorial.viewsets import EditorialApp
 from org.viewsets import OrgApp
 from workflows import urls as workflows_urls
 from workflows.viewsets import flow_apps
@@ -41,7 +42,7 @@ class CoordinationApp(Application):
     urlpatterns = [*coordination_urls.urlpatterns, *workflows_urls.urlpatterns]
 
 
-site = TTCSSite(viewsets=[CoordinationApp(), *flow_apps(), OrgApp()])
+site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), OrgApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reporting_views, views
 
 urlpatterns = [
     path("directives/", views.directive_list, name="directive_list"),
@@ -8,4 +8,10 @@ urlpatterns = [
     path("directives/<int:pk>/progress/", views.directive_fanout_progress, name="directive_progress"),
     path("directives/<int:pk>/export.xlsx", views.directive_export, name="directive_export"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("reports/", reporting_views.period_list, name="report_periods"),
+    path("reports/<int:pk>/", reporting_views.period_detail, name="report_period"),
+    path("reports/<int:pk>/completeness/", reporting_views.period_completeness, name="report_completeness"),
+    path("reports/<int:pk>/units/<int:unit_pk>/", reporting_views.unit_report, name="report_unit"),
+    path("reports/<int:pk>/export.xlsx", reporting_views.period_export_xlsx, name="report_export_xlsx"),
+    path("reports/<int:pk>/export.csv", reporting_views.period_export_csv, name="report_export_csv"),
 ]

@@ -45,7 +45,8 @@ class Notification(models.Model):
         verbose_name=_("người thực hiện"),
     )
     # Reminders and escalations pass a key so that each happens once per recipient, however often they run.
-    dedupe_key = models.CharField(_("khóa chống trùng"), max_length=200, null=True, blank=True)
+    # NULL, not "", means no key: the partial unique constraint below then leaves keyless rows alone.
+    dedupe_key = models.CharField(_("khóa chống trùng"), max_length=200, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     # Email outbox: due when set, claimed by a conditional UPDATE of emailed_at (once, whoever gets there first).
@@ -77,7 +78,8 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """One attempt to deliver a notification through one channel."""
+    """One attempt to deliver a notification through one channel. For the websocket, "sent" means handed to
+    the channel layer (a browser that was away catches up from the rows); for email, accepted by the backend."""
 
     class Channel(models.TextChoices):
         WEBSOCKET = "websocket", _("Trình duyệt (websocket)")

@@ -7,6 +7,8 @@ from django.utils import formats, timezone
 
 from .models import Notification
 
+BODY_MAX = 500  # pushes stay small; the list page shows the whole text
+
 
 class NotificationPayload(TypedDict):
     id: int
@@ -57,7 +59,7 @@ def notification_payload(n: Notification, *, actor_name: str | None = None) -> N
         "kind_label": str(n.get_kind_display()),
         "level": n.level,
         "title": n.title,
-        "body": n.body,
+        "body": n.body if len(n.body) <= BODY_MAX else n.body[: BODY_MAX - 1] + "…",
         "link": n.link,
         "actor": actor_name,
         "created_at": n.created_at.isoformat(),

@@ -61,6 +61,7 @@ def notify(
     already had `dedupe_key` are skipped: a reminder or an escalation happens once per person).
 
     Safe inside a caller's transaction: the push and the urgent emails wait for its commit."""
+    title, body, link = str(title), str(body), str(link)  # lazy translations would not survive the push
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if level not in Level.values:
@@ -223,9 +224,8 @@ def mark_read(user: User, ids: Iterable[int]) -> int:
     if not wanted:
         return 0
     with transaction.atomic():
-        changed = list(
-            Notification.objects.filter(recipient=user, id__in=wanted, read_at__isnull=True).values_list("id", flat=True)
-        )
+        unread = Notification.objects.filter(recipient=user, id__in=wanted, read_at__isnull=True)
+        changed = list(unread.values_list("id", flat=True))
         if changed:
             Notification.objects.filter(id__in=changed, read_at__isnull=True).update(read_at=timezone.now())
             transaction.on_commit(partial(_after_read_commit, user.pk, changed, False))

@@ -149,7 +149,7 @@ def directive_fan_out(directive_id: int) -> int:
             return 0
         units = coordination.targets_resolve(directive.target_spec)
         Directive.objects.filter(pk=directive.pk).update(fanout_total=len(units))
-        created = coordination.assignments_create(directive, units, actor=directive.approved_by)
+        created = coordination.assignments_create_for_targets(directive, units, actor=directive.approved_by)
         assignment_processes_start(created, progress_key=fanout_progress_key(directive.pk))
         Directive.objects.filter(pk=directive.pk).update(status=Directive.Status.IN_PROGRESS,
                                                          fanout_done=len(created))

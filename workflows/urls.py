@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pages
+from . import pages, reporting_views
 
 urlpatterns = [
     path("queue/", pages.unit_queue_bulk, name="unit_queue_bulk"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("directives/<int:pk>/cancel/", pages.directive_cancel, name="directive_cancel"),
     path("assignments/<int:pk>/relay/", pages.assignment_relay, name="assignment_relay"),
     path("assignments/<int:pk>/cancel/", pages.assignment_cancel, name="assignment_cancel"),
+    path("reports/open/", reporting_views.period_open, name="report_period_open"),
+    path("reports/<int:pk>/finish/", reporting_views.period_finish, name="report_period_finish"),
 ]

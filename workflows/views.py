@@ -81,9 +81,27 @@ class AcknowledgeView(TaskView):
         services.assignment_acknowledge(self.request.activation, self.request.user)
 
 
+def period_task_view(step: str, request):
+    """A periodic report's assignment uses the indicator pages (workflows/reporting_views.py) for its report and
+    review tasks; any other assignment keeps the pages below. None when the assignment is not a period's."""
+    from coordination.reporting_selectors import period_for_directive
+
+    from .reporting_views import PERIOD_TASK_VIEWS
+
+    if period_for_directive(request.activation.process.assignment.directive_id) is None:
+        return None
+    return PERIOD_TASK_VIEWS[step]
+
+
 class ReportView(TaskView):
     form_class = AssignmentReportForm
     submit_label = _("Gửi báo cáo")
+
+    def dispatch(self, request, *args, **kwargs):
+        period_view = period_task_view("report", request)
+        if period_view is not None:
+            return period_view(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         requirements = self.request.activation.process.assignment.directive.report_requirements
@@ -96,6 +114,12 @@ class ReportView(TaskView):
 class ReviewView(TaskView):
     form_class = ReviewForm
     submit_label = _("Ghi nhận")
+
+    def dispatch(self, request, *args, **kwargs):
+        period_view = period_task_view("review", request)
+        if period_view is not None:
+            return period_view(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def run(self, form):
         services.assignment_review(self.request.activation, self.request.user,

@@ -10,8 +10,17 @@ from .directives import (
     ReportRequirement,
     Urgency,
 )
+from .reporting import (
+    Indicator,
+    IndicatorKind,
+    PeriodKind,
+    ReportingPeriod,
+    ReportingSchedule,
+    UnitReport,
+)
 
 __all__ = [
     "Assignment", "AssignmentEvent", "AssignmentEvidence", "DeadlinePolicy", "Directive", "DirectiveAttachment",
     "ReportRequirement", "Urgency",
+    "Indicator", "IndicatorKind", "PeriodKind", "ReportingPeriod", "ReportingSchedule", "UnitReport",
 ]

@@ -1,4 +1,5 @@
-"""Coordination writes, one module per sub-domain; the directive engine's names are re-exported here."""
+"""Coordination writes, one module per sub-domain; the directive engine's and periodic
+reporting's names are re-exported here."""
 
 from .directives import *  # noqa: F403
 from .directives import (  # noqa: F401  (private helpers used by tests and workflows)
@@ -6,3 +7,4 @@ from .directives import (  # noqa: F401  (private helpers used by tests and work
     Rollup,
     _once,
 )
+from .reporting import *  # noqa: F403

@@ -186,6 +186,34 @@ def assignments_create(directive: Directive, units: list[Unit], *, parent: Assig
     return created
 
 
+def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
+                                   actor: User | None = None) -> list[Assignment]:
+    """The fan-out's assignments. With `target_spec["nest_communes"]` (periodic reports), a commune whose
+    district is also a target becomes a child of the district's assignment, as if the district had relayed it:
+    the district reviews it and reports once its communes are done. Other units are top-level. Idempotent."""
+    if not directive.target_spec.get("nest_communes"):
+        return assignments_create(directive, units, actor=actor)
+    targeted = {u.pk for u in units}
+    nested = [u for u in units if u.kind == UnitKind.COMMUNE and u.parent_id in targeted]
+    nested_ids = {u.pk for u in nested}
+    created = assignments_create(directive, [u for u in units if u.pk not in nested_ids], actor=actor)
+    parent_units = {u.parent_id for u in nested}
+    parents = {a.unit_id: a for a in directive.assignments.filter(parent=None, unit_id__in=parent_units)}
+    have = set(directive.assignments.filter(unit_id__in=nested_ids).values_list("unit_id", flat=True))
+    children = Assignment.objects.bulk_create([
+        Assignment(directive=directive, unit=u, parent=parents[u.parent_id], deadline=parents[u.parent_id].deadline)
+        for u in nested if u.pk not in have
+    ])
+    relayed = {c.parent_id for c in children} - {p.pk for p in parents.values() if p.relayed}
+    Assignment.objects.filter(pk__in=relayed).update(relayed=True)
+    AssignmentEvent.objects.bulk_create(
+        [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in children]
+        + [AssignmentEvent(assignment_id=pk, kind=AssignmentEvent.Kind.RELAYED, actor=actor,
+                           comment=_("Tự động giao cho các xã/phường trực thuộc")) for pk in sorted(relayed)]
+    )
+    return created + children
+
+
 def assignments_notify_received(directive: Directive, assignments: list[Assignment]) -> None:
     level = "urgent" if directive.urgency.code in ("thuong_khan", "hoa_toc") else "info"
     notify(

@@ -11,6 +11,7 @@
     return;
   }
 
+  var config = window.ttcsNotificationsConfig || {}; // optional overrides, e.g. {pollMs: 5000}
   var MAX_LIST = 20;
   var TOAST_MS = 8000;
   var TOAST_URGENT_MS = 20000;
@@ -18,7 +19,7 @@
   var BACKOFF_START_MS = 1000;
   var BACKOFF_MAX_MS = 60000;
   var POLL_AFTER_FAILURES = 2;
-  var POLL_VISIBLE_MS = 15000;
+  var POLL_VISIBLE_MS = config.pollMs || 15000;
   var POLL_HIDDEN_MS = 60000;
   var PING_MS = 25000;
 
@@ -415,6 +416,7 @@
     }
     state.socket = socket;
     socket.onopen = function () {
+      state.opens = (state.opens || 0) + 1;
       state.failures = 0;
       stopPolling();
       setMode("live");
@@ -552,7 +554,7 @@
     connect: function () { state.wanted = true; state.failures = 0; connect(); },
     state: function () {
       return { mode: state.mode, unread: state.unread, lastId: state.lastId, open: !!(state.socket && state.socket.readyState === 1),
-               failures: state.failures, beeps: state.beeps || 0 };
+               failures: state.failures, beeps: state.beeps || 0, opens: state.opens || 0 };
     }
   };
 

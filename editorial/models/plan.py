@@ -1,4 +1,4 @@
-"""Editorial: the plan catalogue (topics) now; bulletins, revisions, reviews and audio follow."""
+"""The year's propaganda plan: its catalogue of topics (danh mục bài/nhóm bài)."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

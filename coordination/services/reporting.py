@@ -1,0 +1,367 @@
+"""Writes on periodic statistics reports: the indicator set and calendar (reference data), opening a period
+(freeze the indicators, prepare the directive that carries it), a unit's draft, submission and review.
+
+A period is carried by a coordination Directive; `workflows.reporting.period_open` starts its flow. The
+submit and review services call the directive engine (assignment_report / assignment_review) in the same
+transaction, so a report's status and its assignment's status never disagree."""
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org import selectors as org_selectors
+from org.models import Structure, Unit, UnitKind, User
+
+from ..models import (
+    Assignment,
+    Directive,
+    Indicator,
+    IndicatorKind,
+    PeriodKind,
+    ReportingPeriod,
+    ReportingSchedule,
+    ReportRequirement,
+    UnitReport,
+    Urgency,
+)
+from ..reporting_selectors import PERIOD_ISSUER_CODE, district_values
+from .directives import AlreadyDone, assignment_report, assignment_review, user_can_issue
+
+__all__ = [
+    "PERIOD_ISSUER_CODE", "indicators_seed", "schedules_ensure", "reporting_reference_ensure", "indicators_snapshot",
+    "values_clean", "period_issuing_unit", "structure_in_use", "schedule_for", "period_prepare",
+    "period_directive_fields", "period_attach_directive", "period_close", "period_of", "is_aggregating",
+    "report_save_draft", "report_submit", "report_review",
+]
+
+INDICATORS_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.json"
+# (kind, cut-off day/month, due day/month, opening day/month): DOMAIN.md "Reporting periods"
+DEFAULT_SCHEDULES = [
+    (PeriodKind.HALF_YEAR, (30, 5), (6, 6), (31, 5)),
+    (PeriodKind.ANNUAL, (30, 11), (6, 12), (30, 11)),
+]
+MAX_NUMBER = Decimal(10) ** 12
+MAX_DECIMAL_PLACES = 4
+
+
+# --- reference data -------------------------------------------------------------------------------------------
+
+def indicator_rows() -> list[dict]:
+    return json.loads(INDICATORS_FILE.read_text(encoding="utf-8"))["indicators"]
+
+
+def indicators_seed() -> int:
+    """Create the seed indicators that are missing (by code); rows edited in admin are left alone."""
+    rows = indicator_rows()
+    existing = set(Indicator.objects.values_list("code", flat=True))
+    new = [
+        Indicator(code=r["code"], group=r["group"], name=r["name"], unit_of_measure=r.get("unit", ""),
+                  kind=r["kind"], choices="\n".join(f"{c}|{label}" for c, label in r.get("choices", [])),
+                  required=r.get("required", False), non_negative=r.get("non_negative", True), position=10 * i)
+        for i, r in enumerate(rows, start=1) if r["code"] not in existing
+    ]
+    Indicator.objects.bulk_create(new)
+    created = {i.code for i in new}
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=[r["code"] for r in rows])}
+    for r in rows:
+        if r["code"] in created and r.get("max_of") in by_code:
+            Indicator.objects.filter(pk=by_code[r["code"]].pk).update(not_more_than=by_code[r["max_of"]])
+    return len(new)
+
+
+def schedules_ensure() -> None:
+    for kind, (cd, cm), (dd, dm), (od, om) in DEFAULT_SCHEDULES:
+        ReportingSchedule.objects.get_or_create(kind=kind, defaults={
+            "cutoff_day": cd, "cutoff_month": cm, "due_day": dd, "due_month": dm, "open_day": od, "open_month": om})
+
+
+def reporting_reference_ensure() -> None:
+    """Seed indicators and the reporting calendar (also done by migration 0004); existing rows are kept."""
+    indicators_seed()
+    schedules_ensure()
+
+
+def indicators_snapshot() -> list[dict]:
+    return [i.snapshot() for i in Indicator.objects.filter(is_active=True).select_related("not_more_than")]
+
+
+# --- values -----------------------------------------------------------------------------------------------------
+
+TRUE_WORDS = {"1", "true", "yes", "on", "co", "có"}
+FALSE_WORDS = {"0", "false", "no", "off", "khong", "không"}
+
+
+def _number(text) -> Decimal:
+    if isinstance(text, bool):
+        raise ValueError
+    if isinstance(text, int | Decimal):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    text = re.sub(r"\s+", "", str(text)).replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+    if not number.is_finite():
+        raise ValueError
+    return number
+
+
+def _parse(indicator: dict, raw):
+    """The typed, JSON-ready value (int, decimal as text, bool, choice code); ValueError with the message."""
+    kind = indicator["kind"]
+    if kind == IndicatorKind.BOOLEAN:
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ValueError(_("Hãy chọn Có hoặc Không."))
+    if kind == IndicatorKind.CHOICE:
+        code = str(raw).strip()
+        if code not in {c for c, _label in indicator["choices"]}:
+            raise ValueError(_("Lựa chọn không hợp lệ."))
+        return code
+    try:
+        number = _number(raw)
+    except ValueError:
+        raise ValueError(_("Hãy nhập số nguyên.") if kind == IndicatorKind.INTEGER else
+                         _("Hãy nhập một số (phần thập phân sau dấu phẩy).")) from None
+    if abs(number) >= MAX_NUMBER:
+        raise ValueError(_("Số quá lớn."))
+    if kind == IndicatorKind.INTEGER:
+        if number != number.to_integral_value():
+            raise ValueError(_("Hãy nhập số nguyên."))
+        return int(number)
+    if -number.as_tuple().exponent > MAX_DECIMAL_PLACES:
+        raise ValueError(_("Tối đa %(n)s chữ số thập phân.") % {"n": MAX_DECIMAL_PLACES})
+    return format(number.normalize(), "f") if number else "0"
+
+
+def _is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def values_clean(indicators: list[dict], raw: dict, *, complete: bool) -> tuple[dict, dict]:
+    """Parse a unit's values against a period's frozen indicators. Returns (clean values, errors by code).
+    Types and non-negativity are always checked; `complete` (submission) adds required and cross-indicator
+    rules. Unknown codes are dropped."""
+    clean, errors = {}, {}
+    for indicator in indicators:
+        code, value = indicator["code"], raw.get(indicator["code"])
+        if _is_blank(value):
+            if complete and indicator["required"]:
+                errors[code] = _("Chỉ tiêu bắt buộc: hãy nhập số liệu.")
+            continue
+        try:
+            parsed = _parse(indicator, value)
+        except ValueError as error:
+            errors[code] = str(error)
+            continue
+        if indicator["kind"] in (IndicatorKind.INTEGER, IndicatorKind.DECIMAL) and indicator["non_negative"] \
+                and Decimal(parsed) < 0:
+            errors[code] = _("Số liệu không được âm.")
+            continue
+        clean[code] = parsed
+    if complete:
+        by_code = {i["code"]: i for i in indicators}
+        for indicator in indicators:
+            code, other = indicator["code"], indicator.get("max_of")
+            if other in clean and code in clean and Decimal(clean[code]) > Decimal(clean[other]):
+                errors[code] = _("Không được lớn hơn chỉ tiêu “%(name)s” (%(value)s).") % {
+                    "name": by_code[other]["name"], "value": clean[other]}
+    return clean, errors
+
+
+# --- periods ----------------------------------------------------------------------------------------------------
+
+def period_issuing_unit() -> Unit:
+    return Unit.objects.get(structure=Structure.CITY, code=PERIOD_ISSUER_CODE)
+
+
+def structure_in_use() -> str:
+    """The structure whose communes are loaded; the current one (since 1/7/2025) when both are."""
+    loaded = set(Unit.objects.filter(kind=UnitKind.COMMUNE, is_active=True).values_list("structure", flat=True)
+                 .distinct())
+    return Structure.CURRENT if Structure.CURRENT in loaded or not loaded else Structure.Y2025
+
+
+def schedule_for(kind: str) -> ReportingSchedule:
+    schedule = ReportingSchedule.objects.filter(kind=kind).first()
+    if schedule is None:
+        for k, (cd, cm), (dd, dm), (od, om) in DEFAULT_SCHEDULES:
+            if k == kind:
+                return ReportingSchedule(kind=k, cutoff_day=cd, cutoff_month=cm, due_day=dd, due_month=dm,
+                                         open_day=od, open_month=om)
+    return schedule
+
+
+@transaction.atomic
+def period_prepare(*, user: User, kind: str, year: int, structure: str) -> ReportingPeriod:
+    """Create the period (or take the one prepared in admin) and freeze the indicator set into it.
+    The caller creates the directive next; a period that already has one raises AlreadyDone."""
+    if not user_can_issue(user, period_issuing_unit()):
+        raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở kỳ báo cáo."))
+    if kind not in PeriodKind.values:
+        raise ValidationError({"kind": _("Loại kỳ báo cáo không hợp lệ.")})
+    if structure not in (Structure.Y2025, Structure.CURRENT):
+        raise ValidationError({"structure": _("Cơ cấu đơn vị không hợp lệ.")})
+    lookup = {"kind": kind, "year": year, "structure": structure}
+    period = ReportingPeriod.objects.select_for_update().filter(**lookup).first()
+    if period is None:
+        cutoff, due, _opening = schedule_for(kind).dates(year)
+        try:
+            with transaction.atomic():
+                period = ReportingPeriod.objects.create(**lookup, cutoff_date=cutoff, due_date=due)
+        except IntegrityError:  # opened at the same moment by someone else (or the scheduled job)
+            period = ReportingPeriod.objects.select_for_update().get(**lookup)
+    if period.directive_id or period.status != ReportingPeriod.Status.DRAFT:
+        raise AlreadyDone(_("Kỳ báo cáo này đã được mở."))
+    snapshot = indicators_snapshot()
+    if not snapshot:
+        raise ValidationError(_("Chưa có chỉ tiêu báo cáo nào đang dùng."))
+    period.indicators, period.status = snapshot, ReportingPeriod.Status.OPEN
+    period.opened_at, period.opened_by = timezone.now(), user
+    period.full_clean()
+    period.save()
+    return period
+
+
+def period_directive_fields(period: ReportingPeriod) -> dict:
+    """What `directive_create` needs for the directive carrying a period: every commune and (2025 structure)
+    every district, communes nested under their district, figures required, due at the end of the due day."""
+    day = "%d/%m/%Y"
+    return {
+        "issuing_unit": period_issuing_unit(),
+        "title": period.title,
+        "instructions": _(
+            "<p>Các đơn vị báo cáo số liệu thông tin cơ sở tính đến ngày %(cutoff)s theo bộ chỉ tiêu của kỳ, "
+            "gửi trước hết ngày %(due)s. Quận/huyện/thị xã xem xét báo cáo của các xã/phường trực thuộc, "
+            "sau đó gửi báo cáo tổng hợp về Sở.</p>"
+        ) % {"cutoff": period.cutoff_date.strftime(day), "due": period.due_date.strftime(day)},
+        "urgency": Urgency.objects.get(code="thuong"),
+        "deadline": period.deadline,
+        "target_spec": {"sets": ["all_communes", "all_districts"], "structure": period.structure,
+                        "nest_communes": True},
+        "report_requirements": [ReportRequirement.FIGURES],
+    }
+
+
+@transaction.atomic
+def period_attach_directive(*, period: ReportingPeriod, directive: Directive) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.directive_id:
+        raise AlreadyDone(_("Kỳ báo cáo này đã được mở."))
+    period.directive = directive
+    period.save(update_fields=["directive"])
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
+    """Mark the period finished (its directive is closed by the flow's close task)."""
+    if not user_can_issue(user, period_issuing_unit()):
+        raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được kết thúc kỳ báo cáo."))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status != ReportingPeriod.Status.OPEN:
+        raise AlreadyDone(_("Kỳ báo cáo này không còn mở."))
+    period.status, period.closed_at = ReportingPeriod.Status.CLOSED, timezone.now()
+    period.save(update_fields=["status", "closed_at"])
+    return period
+
+
+# --- unit reports -----------------------------------------------------------------------------------------------
+
+EDITABLE = (Assignment.Status.RECEIVED, Assignment.Status.RETURNED)
+
+
+def period_of(assignment: Assignment) -> ReportingPeriod:
+    period = ReportingPeriod.objects.filter(directive_id=assignment.directive_id).first()
+    if period is None:
+        raise ValidationError(_("Nhiệm vụ này không thuộc kỳ báo cáo định kỳ."))
+    return period
+
+
+def is_aggregating(assignment: Assignment) -> bool:
+    """A district reports the sums of its communes instead of entering figures."""
+    return assignment.unit.kind == UnitKind.DISTRICT
+
+
+def _require_officer(user: User, assignment: Assignment) -> None:
+    if not org_selectors.user_can_act_for(user, assignment.unit):
+        raise PermissionDenied(_("Bạn chỉ được nhập báo cáo của đơn vị mình."))
+
+
+def _report_locked(period: ReportingPeriod, assignment: Assignment) -> UnitReport:
+    report, _created = UnitReport.objects.get_or_create(
+        assignment=assignment, defaults={"period": period, "unit_id": assignment.unit_id})
+    return UnitReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _editable_assignment(user: User, assignment: Assignment) -> tuple[Assignment, ReportingPeriod]:
+    _require_officer(user, assignment)
+    period = period_of(assignment)
+    assignment = Assignment.objects.select_for_update().select_related("unit", "directive").get(pk=assignment.pk)
+    if assignment.status not in EDITABLE:
+        raise AlreadyDone(_("Báo cáo đã được gửi hoặc nhiệm vụ đã kết thúc."))
+    if period.status != ReportingPeriod.Status.OPEN:
+        raise ValidationError(_("Kỳ báo cáo đã kết thúc."))
+    return assignment, period
+
+
+@transaction.atomic
+def report_save_draft(*, assignment: Assignment, user: User, values: dict | None = None,
+                      notes: str = "") -> UnitReport:
+    """Keep what the unit has entered so far; only types and signs are checked."""
+    assignment, period = _editable_assignment(user, assignment)
+    report = _report_locked(period, assignment)
+    if not is_aggregating(assignment):
+        clean, errors = values_clean(period.indicators, values or {}, complete=False)
+        if errors:
+            raise ValidationError(errors)
+        report.values = clean
+    report.notes, report.updated_at, report.updated_by = notes.strip(), timezone.now(), user
+    if report.status != UnitReport.Status.RETURNED:
+        report.status = UnitReport.Status.DRAFT
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_submit(*, assignment: Assignment, user: User, values: dict | None = None, notes: str = "") -> UnitReport:
+    """Validate everything and send the report up: the engine's assignment_report moves the assignment on
+    (for a district, only when every commune is done). A district's figures are computed here from its
+    accepted communes, never taken from the form."""
+    assignment, period = _editable_assignment(user, assignment)
+    if is_aggregating(assignment):
+        clean = district_values(period, assignment.unit)
+    else:
+        clean, errors = values_clean(period.indicators, values or {}, complete=True)
+        if errors:
+            raise ValidationError(errors)
+    assignment_report(assignment=assignment, user=user, text=notes, figures=clean)
+    report = _report_locked(period, assignment)
+    now = timezone.now()
+    report.values, report.notes, report.status = clean, notes.strip(), UnitReport.Status.SUBMITTED
+    report.submitted_at, report.submitted_by, report.updated_at, report.updated_by = now, user, now, user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_review(*, assignment: Assignment, user: User, accept: bool, comment: str = "") -> UnitReport:
+    """The reviewing unit (the district for its communes, the Department otherwise) accepts or returns."""
+    assignment = assignment_review(assignment=assignment, user=user, accept=accept, comment=comment)
+    report = UnitReport.objects.select_for_update().get(assignment=assignment)
+    report.status = UnitReport.Status.ACCEPTED if accept else UnitReport.Status.RETURNED
+    report.reviewed_at, report.reviewed_by = timezone.now(), user
+    report.return_comment = "" if accept else comment.strip()
+    report.save()
+    return report

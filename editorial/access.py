@@ -1,0 +1,80 @@
+"""Who may do what with bulletins, from the person's memberships (role in a unit). Services call these before
+every write; pages call them to show or hide actions. A person's memberships are read once per request object."""
+
+from __future__ import annotations
+
+from org.models import LEADER_ROLES, Membership, Role, User
+
+from .models import Bulletin
+
+BOARD_ROLES = (Role.BOARD_SECRETARY, Role.BOARD_MEMBER)
+
+
+def _memberships(user: User) -> frozenset[tuple[str, int]]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_editorial_memberships", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("role", "unit_id"))
+        user._editorial_memberships = cached
+    return cached
+
+
+def roles_of(user: User) -> set[str]:
+    return {role for role, _unit in _memberships(user)}
+
+
+def drafting_unit_ids(user: User) -> set[int]:
+    return {unit for role, unit in _memberships(user) if role == Role.DRAFTER}
+
+
+def is_drafter_of(user: User, unit_id: int) -> bool:
+    return unit_id in drafting_unit_ids(user)
+
+
+def is_board_member(user: User) -> bool:
+    """Secretary or member of the Editorial Board: may be chosen as a reviewer."""
+    return bool(roles_of(user) & set(BOARD_ROLES))
+
+
+def is_board_secretary(user: User) -> bool:
+    return Role.BOARD_SECRETARY in roles_of(user)
+
+
+def is_leader(user: User) -> bool:
+    return bool(roles_of(user) & set(LEADER_ROLES))
+
+
+def can_publish(user: User) -> bool:
+    """The Department Office posts to the channels; the Director and Deputies may too."""
+    return Role.OFFICE in roles_of(user) or is_leader(user)
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_perm("org.supervise_all_units"))
+
+
+def can_edit(user: User, bulletin: Bulletin) -> bool:
+    """Drafters of the drafting division, while the bulletin is a draft, returned, withdrawn, or approved but not
+    yet published (an edit then voids the approval)."""
+    return is_drafter_of(user, bulletin.drafting_unit_id) and (
+        bulletin.status in Bulletin.EDITABLE or bulletin.status in Bulletin.APPROVAL_HELD
+    )
+
+
+def can_submit(user: User, bulletin: Bulletin) -> bool:
+    return is_drafter_of(user, bulletin.drafting_unit_id) and bulletin.status in Bulletin.EDITABLE
+
+
+def can_correct(user: User, bulletin: Bulletin) -> bool:
+    return is_drafter_of(user, bulletin.drafting_unit_id) and bulletin.status == Bulletin.Status.PUBLISHED
+
+
+def can_manage_audio(user: User, bulletin: Bulletin) -> bool:
+    """Render, upload and confirm the recording: the drafting division's editors and the Board's secretary."""
+    return is_drafter_of(user, bulletin.drafting_unit_id) or is_board_secretary(user)
+
+
+def can_comment(user: User, bulletin: Bulletin) -> bool:
+    return (is_drafter_of(user, bulletin.drafting_unit_id) or is_board_member(user) or is_leader(user)
+            or can_publish(user))

@@ -1,0 +1,156 @@
+"""The recording that goes on air: rendered with editorial.speech in the background, or uploaded by a presenter,
+bound to one frozen revision and confirmed by the editor before the leaders sign off."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import User
+
+from .. import access
+from ..models import Bulletin, BulletinAudio, BulletinEvent, BulletinRevision, EditorialSettings, SpeechEngine
+from ..speech import EspeakBackend, PiperBackend, SpeechBackend, SpeechError, UploadedRecordingBackend
+from ..uploads import recording_validate
+from .common import AlreadyDone, event, locked, require
+
+logger = logging.getLogger(__name__)
+
+
+def audio_revision(bulletin: Bulletin) -> BulletinRevision | None:
+    """The revision a new recording is for: the approved one while an approval holds, else the latest."""
+    if bulletin.status in Bulletin.APPROVAL_HELD and bulletin.approved_revision_id:
+        return bulletin.approved_revision
+    return bulletin.current_revision
+
+
+def _require_audio_rights(user: User, bulletin: Bulletin) -> BulletinRevision:
+    require(access.can_manage_audio(user, bulletin),
+            _("Chỉ người soạn của đơn vị hoặc Thư ký Ban biên tập được thao tác với âm thanh."))
+    revision = audio_revision(bulletin)
+    if revision is None:
+        raise ValidationError(_("Hãy trình duyệt bản tin trước: âm thanh gắn với một phiên bản đã chốt."))
+    return revision
+
+
+@transaction.atomic
+def audio_request(*, bulletin: Bulletin, user: User, engine: str | None = None, voice: str = "") -> BulletinAudio:
+    """Queue a rendering of the revision (espeak-ng by default; Piper when its voice file is configured). Asking
+    again renders again: earlier recordings stay in the history."""
+    bulletin = locked(bulletin)
+    revision = _require_audio_rights(user, bulletin)
+    config = EditorialSettings.current()
+    engine = engine or config.speech_engine
+    if engine not in SpeechEngine.values:
+        raise ValidationError({"engine": _("Bộ đọc không hợp lệ.")})
+    if engine == SpeechEngine.PIPER:
+        if not config.piper_model_path:
+            raise ValidationError({"engine": _("Chưa cấu hình giọng Piper; hãy dùng espeak-ng hoặc tải bản thu lên.")})
+        voice = Path(config.piper_model_path).stem
+    else:
+        voice = voice or config.espeak_voice
+    audio = BulletinAudio.objects.create(revision=revision, backend=engine, voice=voice, requested_by=user)
+    event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision,
+          comment=f"{audio.get_backend_display()} ({voice})")
+    transaction.on_commit(lambda: _enqueue_render(audio.pk))
+    return audio
+
+
+def _enqueue_render(audio_id: int) -> None:
+    from ..tasks import render_audio
+
+    try:
+        render_audio(audio_id)
+    except Exception:
+        logger.exception("could not queue the rendering of audio %s", audio_id)
+        BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.QUEUED).update(
+            status=BulletinAudio.Status.FAILED, error=_("Không đưa được yêu cầu vào hàng đợi; hãy thử lại."))
+
+
+def _backend(audio: BulletinAudio, config: EditorialSettings) -> SpeechBackend:
+    if audio.backend == BulletinAudio.Backend.PIPER:
+        return PiperBackend(config.piper_model_path, executable=config.piper_executable)
+    return EspeakBackend(voice=audio.voice or config.espeak_voice, words_per_minute=audio.revision.words_per_minute)
+
+
+def audio_file_name(audio: BulletinAudio, suffix: str = "") -> str:
+    return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}{suffix}.wav"
+
+
+def audio_render(*, audio_id: int) -> BulletinAudio:
+    """The background job: claim a queued recording (conditional UPDATE), render it into MEDIA_ROOT, record the
+    duration or the error. Running it twice renders once."""
+    claimed = BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.QUEUED).update(
+        status=BulletinAudio.Status.RENDERING)
+    audio = BulletinAudio.objects.select_related("revision").get(pk=audio_id)
+    if not claimed:
+        return audio
+    name = audio_file_name(audio)
+    try:
+        backend = _backend(audio, EditorialSettings.current())
+        result = backend.render(audio.revision.spoken_text, Path(default_storage.path(name)))
+    except SpeechError as exc:
+        BulletinAudio.objects.filter(pk=audio_id).update(status=BulletinAudio.Status.FAILED, error=str(exc),
+                                                         rendered_at=timezone.now())
+    except Exception as exc:
+        logger.exception("rendering audio %s failed", audio_id)
+        BulletinAudio.objects.filter(pk=audio_id).update(status=BulletinAudio.Status.FAILED, error=repr(exc),
+                                                         rendered_at=timezone.now())
+    else:
+        BulletinAudio.objects.filter(pk=audio_id).update(
+            status=BulletinAudio.Status.READY, file=name, duration_seconds=round(result.duration_seconds, 2),
+            voice=result.voice, error="", rendered_at=timezone.now())
+    audio.refresh_from_db()
+    return audio
+
+
+@transaction.atomic
+def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
+    """A presenter's own recording (PCM WAV) instead of synthesis; its duration is read from the file."""
+    bulletin = locked(bulletin)
+    revision = _require_audio_rights(user, bulletin)
+    recording_validate(file)
+    audio = BulletinAudio(revision=revision, backend=BulletinAudio.Backend.UPLOAD, voice=user.get_full_name(),
+                          status=BulletinAudio.Status.READY, requested_by=user)
+    audio.file.save(f"{bulletin.pk}/r{revision.number}-upload-{uuid.uuid4().hex[:12]}.wav", file, save=False)
+    try:
+        audio.duration_seconds = round(UploadedRecordingBackend.probe_duration(audio.file.path), 2)
+    except SpeechError as exc:
+        audio.file.delete(save=False)
+        raise ValidationError({"file": _("Không đọc được bản thu: %(e)s") % {"e": exc}}) from exc
+    audio.rendered_at = timezone.now()
+    audio.save()
+    event(bulletin, BulletinEvent.Kind.AUDIO_UPLOADED, user, revision=revision, comment=file.name)
+    return audio
+
+
+@transaction.atomic
+def audio_confirm(*, audio: BulletinAudio, user: User) -> BulletinAudio:
+    """The editor listened and confirms this recording of the approved revision as the one to broadcast. A
+    previously confirmed recording of the same revision is replaced."""
+    bulletin = locked(audio.revision.bulletin)
+    require(access.can_manage_audio(user, bulletin),
+            _("Chỉ người soạn của đơn vị hoặc Thư ký Ban biên tập được xác nhận âm thanh."))
+    audio = BulletinAudio.objects.select_for_update().get(pk=audio.pk)
+    if audio.is_confirmed:
+        raise AlreadyDone(_("Bản âm thanh này đã được xác nhận."))
+    if not audio.is_usable:
+        raise ValidationError(_("Bản âm thanh chưa sẵn sàng hoặc đã hết hiệu lực."))
+    if bulletin.status != Bulletin.Status.APPROVED or audio.revision_id != bulletin.approved_revision_id:
+        raise ValidationError(_("Chỉ xác nhận được âm thanh của phiên bản vừa được Ban biên tập duyệt, "
+                                "trước khi Lãnh đạo Sở ký duyệt."))
+    now = timezone.now()
+    BulletinAudio.objects.filter(revision=audio.revision, confirmed_at__isnull=False, voided_at__isnull=True).update(
+        voided_at=now, void_reason=_("Đã thay bằng bản âm thanh khác"))
+    audio.confirmed_by, audio.confirmed_at = user, now
+    audio.save(update_fields=["confirmed_by", "confirmed_at"])
+    event(bulletin, BulletinEvent.Kind.AUDIO_CONFIRMED, user, revision=audio.revision,
+          comment=f"{audio.get_backend_display()}, {audio.duration_seconds or 0:.0f} s")
+    return audio

@@ -1,0 +1,34 @@
+"""PostgreSQL, real threads: the scheduled job and a person opening the same period at the same moment
+produce one period and one directive; the other gets "already opened"."""
+
+import pytest
+
+from coordination.models import Directive, ReportingPeriod
+from coordination.services import AlreadyDone
+from org.models import Structure
+from tests.conftest import requires_postgres
+from workflows import reporting
+
+from .reporting_helpers import small_org
+from .test_concurrency import _in_threads
+
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_openers_at_once_open_one_period(demo_transactional, user):
+    small_org()
+    openers = [user("quanly"), user("phongtt")]  # the division's head and its drafter
+    opened = []
+
+    def open_(i):
+        try:
+            opened.append(reporting.period_open(user=openers[i], kind="annual", year=2032,
+                                                structure=Structure.CURRENT))
+        except AlreadyDone:
+            pass
+
+    errors = _in_threads(2, open_)
+    assert errors == []
+    assert len(opened) == 1
+    assert ReportingPeriod.objects.filter(kind="annual", year=2032).count() == 1
+    assert Directive.objects.filter(title=opened[0].title).count() == 1

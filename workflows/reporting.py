@@ -1,0 +1,115 @@
+"""Periodic reports driven through the coordination flows.
+
+Opening a period = freeze the indicators (coordination) + start an ordinary DirectiveFlow for a directive that
+targets every commune and district + the leader's approval. Reminders, overdue marking, escalation, unit
+queues and the fan-out's bulk start then come from the directive engine unchanged.
+
+Why the ordinary approval step instead of a flow that skips it: a periodic report is a routine directive,
+but it still goes out over the Department's name to every unit. When the opener holds
+`coordination.approve_directive` (a leader, the division head, the scheduled job's opener) the approval is
+recorded at once in their name; a drafter can prepare the period and it waits in the leaders' queue like
+any directive. No new flow, no change to DirectiveFlow."""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination import services as coordination
+from coordination.models import Assignment, ReportingPeriod, ReportingSchedule, UnitReport
+from org import selectors as org_selectors
+from org.models import User
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def period_open(*, user: User, kind: str, year: int, structure: str | None = None) -> ReportingPeriod:
+    """Open a reporting period: one transaction for the period, its directive and (when the opener may
+    approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
+    from .flows import DirectiveFlow
+
+    structure = structure or coordination.structure_in_use()
+    with transaction.atomic():
+        period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure)
+        directive = services.directive_start(user=user, **coordination.period_directive_fields(period))
+        period = coordination.period_attach_directive(period=period, directive=directive)
+        if coordination.user_can_approve(user):
+            services.task_run(services.open_task(directive, DirectiveFlow.approve), user, services.directive_decide,
+                              approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
+    return ReportingPeriod.objects.select_related("directive").get(pk=period.pk)
+
+
+def schedule_opener(schedule: ReportingSchedule) -> User | None:
+    """Who opens a period on schedule: the configured person, else a leader of the issuing division who may
+    approve directives, else anyone acting for it (the directive then waits for a leader)."""
+    if schedule.opener_id and schedule.opener.is_active:
+        return schedule.opener
+    issuer = coordination.period_issuing_unit()
+    people = list(org_selectors.people_of_unit(issuer, leaders_only=True)) + list(org_selectors.people_of_unit(issuer))
+    for person in people:
+        if coordination.user_can_approve(person):
+            return person
+    return next((p for p in people if org_selectors.user_can_act_for(p, issuer)), None)
+
+
+def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
+    """Open each scheduled period from its opening day up to its due date, once (the hourly job calls this;
+    a day missed while the workers were down is caught up)."""
+    today = today or timezone.localdate()
+    opened = []
+    for schedule in ReportingSchedule.objects.filter(is_active=True).select_related("opener"):
+        _cutoff, due, opening = schedule.dates(today.year)
+        if not opening <= today <= due:
+            continue
+        structure = schedule.structure or coordination.structure_in_use()
+        already = ReportingPeriod.objects.filter(kind=schedule.kind, year=today.year, structure=structure).exclude(
+            status=ReportingPeriod.Status.DRAFT)
+        if already.exists():
+            continue
+        opener = schedule_opener(schedule)
+        if opener is None:
+            logger.warning("reporting period %s %s not opened: nobody acts for the issuing division",
+                           schedule.kind, today.year)
+            continue
+        try:
+            opened.append(period_open(user=opener, kind=schedule.kind, year=today.year, structure=structure))
+        except coordination.AlreadyDone:
+            continue
+    return opened
+
+
+# --- the report and review steps of a period's UnitAssignmentFlow -------------------------------------------------
+
+def report_submit(activation, user: User, *, values: dict | None = None, notes: str = "") -> UnitReport:
+    report = coordination.report_submit(assignment=activation.process.assignment, user=user, values=values,
+                                        notes=notes)
+    activation.execute()
+    return report
+
+
+def report_review(activation, user: User, *, accept: bool, comment: str = "") -> UnitReport:
+    report = coordination.report_review(assignment=activation.process.assignment, user=user, accept=accept,
+                                        comment=comment)
+    activation.execute()
+    assignment: Assignment = activation.process.assignment
+    if accept and assignment.parent_id is None:
+        directive_id = assignment.directive_id
+        services.after_commit(lambda: services.directive_resume_if_done(directive_id))
+    return report
+
+
+def period_finish(*, period: ReportingPeriod, user: User, summary: str) -> ReportingPeriod:
+    """Close the period once every top-level unit is done: runs the directive's close task, then marks the
+    period finished, in one transaction."""
+    from .flows import DirectiveFlow
+
+    with transaction.atomic():
+        task = services.open_task(period.directive, DirectiveFlow.close)
+        if task is None:
+            raise coordination.AlreadyDone(_("Chưa thể kết thúc: còn đơn vị chưa hoàn thành hoặc kỳ đã kết thúc."))
+        services.task_run(task, user, services.directive_close, summary=summary)
+        return coordination.period_close(period=period, user=user)
