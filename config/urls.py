@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
@@ -8,6 +8,7 @@ from viewflow.utils import Icon
 
 from coordination import urls as coordination_urls
 from editorial.viewsets import EditorialApp
+from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from workflows import urls as workflows_urls
 from workflows.viewsets import flow_apps
@@ -42,12 +43,11 @@ class CoordinationApp(Application):
     urlpatterns = [*coordination_urls.urlpatterns, *workflows_urls.urlpatterns]
 
 
-site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), OrgApp()])
+site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), NotificationsApp(), OrgApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
     path("admin/", admin.site.urls),
-    path("notifications/", include("notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),
 ]

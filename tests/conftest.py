@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 
+from tests.live import asgi_live_server, browser  # noqa: E402,F401  (shared fixtures)
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -2,23 +2,16 @@
 served by daphne (see conftest). A notification sent by this test process reaches the open page live; a page
 that was offline gets what it missed when it comes back; the polling fallback works without websockets."""
 
-import os
 import re
 
 import pytest
-from django.conf import settings
 
 from notifications import services
 from notifications.models import Kind, Level, Notification
-
-from .conftest import run_in_thread
+from tests.live import log_in, run_in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 10_000
 # Records desktop notifications instead of showing them (headless chromium has no notification centre).
 DESKTOP_RECORDER = """
 window.__desktop = [];
@@ -26,26 +19,6 @@ window.Notification = function (title, options) { window.__desktop.push({title: 
 window.Notification.permission = "granted";
 window.Notification.requestPermission = function () { return Promise.resolve("granted"); };
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, so Django would refuse the test's own
-    # database calls as "async unsafe". They are plain sync calls between browser steps: allow them.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -56,17 +29,6 @@ def server(asgi_live_server, demo_transactional, channel_layer):
 def notify(*args, **kwargs):
     """As the application would, from a thread of its own (this one runs Playwright's event loop)."""
     return run_in_thread(services.notify, *args, **kwargs)
-
-
-def log_in(context, server, username):
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.locator("form [type=submit]").first.click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
-    return page
 
 
 def wait_live(page):

@@ -1,0 +1,124 @@
+"""A real browser against the real ASGI application, for any app's end-to-end tests: daphne serving
+config.asgi in a thread of this process (pytest-django's live_server is WSGI and has no websockets; in-process,
+the in-memory channel layer carries this process's sends to the sockets), and Debian's chromium driven by
+Playwright. Twisted's reactor runs once per process, so there is one server per test session."""
+
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 10_000
+
+
+def run_in_thread(fn, *args, **kwargs):
+    """Call `fn` on a fresh thread and return its result. For sync code that must not run where an event loop
+    is running (Playwright's sync API keeps one in the test's thread; async_to_sync refuses to run there)."""
+
+    def call():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+class LiveASGIServer:
+    """daphne serving config.asgi (plus static files) on 127.0.0.1 in a thread. Twisted's reactor runs once
+    per process, so there is one of these per test session."""
+
+    def __init__(self):
+        from daphne.server import Server  # installs the asyncio reactor before twisted.internet.reactor
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from config.asgi import application
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.server = Server(
+            ASGIStaticFilesHandler(application),  # DEBUG is off in tests: serve static files like runserver
+            endpoints=[f"tcp:port={self.port}:interface=127.0.0.1"],
+            signal_handlers=False,
+            verbosity=0,
+        )
+        self.thread = threading.Thread(target=self.server.run, name="daphne-test", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        logging.getLogger("daphne.server").setLevel(logging.WARNING)  # its INFO lines outlive pytest's capture
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.listening_addresses:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("daphne did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(reactor.stop)
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup, django_db_blocker):
+    # The server's threads must not keep persistent connections: the test database is dropped at the end.
+    db_settings = connections.settings["default"]
+    max_age = db_settings.get("CONN_MAX_AGE", 0)
+    db_settings["CONN_MAX_AGE"] = 0
+    server = LiveASGIServer()
+    server.start()
+    yield server
+    server.stop()
+    db_settings["CONN_MAX_AGE"] = max_age
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, so Django would refuse the test's own
+    # database calls as "async unsafe". They are plain sync calls between browser steps: allow them.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def log_in(context, server, username):
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.locator("form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+    return page
