@@ -132,3 +132,11 @@ class BulletinFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_topic"].queryset = PlanTopic.objects.filter(is_active=True).order_by("-year", "number")
+
+
+class CorrectionForm(forms.Form):
+    """A correction after publication: the new text and why (shown to the Board and in the history)."""
+
+    title = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    body = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 10}))
+    reason = forms.CharField(label=_("Lý do đính chính"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,11 +5,13 @@ from .models import Role
 # Permissions are "app_label.codename"; unknown ones (an app not installed yet) are skipped when syncing.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DRAFTER: [],
-    Role.BOARD_SECRETARY: [],
+    Role.BOARD_SECRETARY: ["editorial.manage_review"],
     Role.BOARD_MEMBER: [],
-    Role.DIRECTOR: ["org.supervise_all_units", "coordination.approve_directive"],
-    Role.DEPUTY_DIRECTOR: ["org.supervise_all_units", "coordination.approve_directive"],
-    Role.OFFICE: [],
+    Role.DIRECTOR: ["org.supervise_all_units", "coordination.approve_directive", "editorial.sign_off_bulletin",
+                    "editorial.publish_bulletin"],
+    Role.DEPUTY_DIRECTOR: ["org.supervise_all_units", "coordination.approve_directive", "editorial.sign_off_bulletin",
+                           "editorial.publish_bulletin"],
+    Role.OFFICE: ["editorial.publish_bulletin"],
     Role.DISTRICT_OFFICER: [],
     Role.COMMUNE_OFFICER: [],
     Role.MANAGER: ["org.supervise_all_units", "coordination.approve_directive"],

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from coordination.models import Assignment, Directive
+from editorial.models import Bulletin
 
 
 class DirectiveProcess(Process):
@@ -29,5 +30,18 @@ class AssignmentProcess(Process):
     @cached_property
     def assignment(self) -> Assignment:
         return Assignment.objects.select_related("directive__issuing_unit", "unit", "parent__unit").get(
+            pk=self.artifact_object_id
+        )
+
+
+class BulletinProcess(Process):
+    class Meta:
+        proxy = True
+        verbose_name = _("quy trình bản tin")
+        verbose_name_plural = _("quy trình bản tin")
+
+    @cached_property
+    def bulletin(self) -> Bulletin:
+        return Bulletin.objects.select_related("created_by", "drafting_unit", "current_revision").get(
             pk=self.artifact_object_id
         )

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from coordination import selectors as coordination_selectors
@@ -144,3 +145,63 @@ def unit_queue_bulk(request):
                             "outcome": outcome})
     page = Paginator(unit_queue(request.user, flows), 100).get_page(request.GET.get("page"))
     return render(request, "workflows/queue_bulk.html", {"page": page, "results": results, "actions": BULK_ACTIONS})
+
+
+def _bulletin_or_404(request, pk):
+    from editorial.selectors import bulletin_for_user
+
+    bulletin = bulletin_for_user(request.user, pk)
+    if bulletin is None:
+        raise Http404
+    return bulletin
+
+
+@login_required
+@require_POST
+def bulletin_submit(request, pk):
+    from . import bulletin_services
+
+    bulletin = _bulletin_or_404(request, pk)
+    try:
+        bulletin_services.bulletin_submit(bulletin=bulletin, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã trình Ban biên tập."))
+    return redirect("editorial:bulletin_detail", bulletin.pk)
+
+
+@login_required
+@require_POST
+def bulletin_withdraw(request, pk):
+    from . import bulletin_services
+
+    bulletin = _bulletin_or_404(request, pk)
+    try:
+        bulletin_services.bulletin_withdraw(bulletin=bulletin, user=request.user,
+                                            reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã rút lại bản tin."))
+    return redirect("editorial:bulletin_detail", bulletin.pk)
+
+
+@login_required
+def bulletin_correct(request, pk):
+    from editorial.forms import CorrectionForm
+
+    from . import bulletin_services
+
+    bulletin = _bulletin_or_404(request, pk)
+    form = CorrectionForm(request.POST or None, initial={"title": bulletin.title, "body": bulletin.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            bulletin_services.bulletin_correct(bulletin=bulletin, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi bản đính chính tới Ban biên tập."))
+            return redirect("editorial:bulletin_detail", bulletin.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Đính chính bản tin"),
+                                                        "submit_label": _("Trình bản đính chính")})

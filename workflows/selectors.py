@@ -2,23 +2,31 @@
 tables, but our unit permissions live in direct-FK tables; this reads them in one query and annotates each
 task with its unit and directive, so list pages cost the same whatever the number of rows."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from coordination.models import Assignment, Directive
+from editorial.models import Bulletin
 from org import selectors as org_selectors
 from org.models import User
 
 
+def _artifact_value(model, field: str):
+    """A field of the task's artifact, only when the artifact is a `model` (ids repeat across tables)."""
+    content_type = ContentType.objects.get_for_model(model)
+    value = Subquery(model.objects.filter(pk=OuterRef("process__artifact_object_id")).values(field)[:1])
+    return Case(When(process__artifact_content_type_id=content_type.pk, then=value), default=None)
+
+
 def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
-    assignment = Assignment.objects.filter(pk=OuterRef("process__artifact_object_id"))
-    directive = Directive.objects.filter(pk=OuterRef("process__artifact_object_id"))
     return qs.select_related("process", "owner").annotate(
-        unit_name=Subquery(assignment.values("unit__name")[:1]),
-        assignment_title=Subquery(assignment.values("directive__title")[:1]),
-        assignment_deadline=Subquery(assignment.values("deadline")[:1]),
-        directive_title=Subquery(directive.values("title")[:1]),
+        unit_name=_artifact_value(Assignment, "unit__name"),
+        assignment_title=_artifact_value(Assignment, "directive__title"),
+        assignment_deadline=_artifact_value(Assignment, "deadline"),
+        directive_title=_artifact_value(Directive, "title"),
+        bulletin_title=_artifact_value(Bulletin, "title"),
     )
 
 

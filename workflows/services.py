@@ -229,8 +229,9 @@ def directive_resume_if_done(directive_id: int) -> bool:
 
 # --- unit assignment --------------------------------------------------------------------------------------------
 
-def assignment_acknowledge(activation, user: User) -> Assignment:
-    assignment = coordination.assignment_acknowledge(assignment=activation.process.assignment, user=user)
+def assignment_acknowledge(activation, user: User, *, planned_air_at=None) -> Assignment:
+    assignment = coordination.assignment_acknowledge(assignment=activation.process.assignment, user=user,
+                                                     planned_air_at=planned_air_at)
     activation.execute()
     return assignment
 

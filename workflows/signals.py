@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from editorial.signals import approval_voided, bulletin_published
 from notifications.services import notify
 from org.models import Unit
 
@@ -33,3 +34,17 @@ def notify_task_arrival(sender, instance: Task, created: bool, update_fields=Non
         if unit:
             notify([unit], kind="queue_task", title=_("Việc mới của đơn vị: %(t)s") % {"t": title},
                    link=_task_link(instance), dedupe_key=f"task:{instance.pk}:queue")
+
+
+@receiver(approval_voided)
+def end_process_on_voided_approval(sender, bulletin, **kwargs):
+    from .bulletin_services import process_cancel_on_void
+
+    process_cancel_on_void(bulletin)
+
+
+@receiver(bulletin_published)
+def resume_scheduled_publication(sender, bulletin, **kwargs):
+    from .bulletin_services import publication_resume
+
+    publication_resume(bulletin)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from coordination.forms import AssignmentReportForm
+from coordination.models import ReportRequirement
 from coordination.selectors import assignment_detail
 
 from . import services
@@ -28,7 +29,13 @@ class ReviewForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    pass
+    planned_air_at = forms.DateTimeField(label=_("Thời điểm dự kiến phát"), required=False,
+                                         widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
+
+    def __init__(self, *args, requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if ReportRequirement.SCHEDULE not in requirements:
+            del self.fields["planned_air_at"]
 
 
 class ReviseForm(forms.Form):
@@ -77,8 +84,13 @@ class AcknowledgeView(TaskView):
     form_class = AcknowledgeForm
     submit_label = _("Xác nhận đã nhận")
 
+    def get_form_kwargs(self):
+        requirements = self.request.activation.process.assignment.directive.report_requirements
+        return {**super().get_form_kwargs(), "requirements": requirements}
+
     def run(self, form):
-        services.assignment_acknowledge(self.request.activation, self.request.user)
+        services.assignment_acknowledge(self.request.activation, self.request.user,
+                                        planned_air_at=form.cleaned_data.get("planned_air_at"))
 
 
 def period_task_view(step: str, request):

@@ -10,6 +10,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import FlowArchiveListView, FlowInboxListView, FlowQueueListView
 
 from . import selectors
+from .bulletin import BulletinFlow
 from .flows import DirectiveFlow, UnitAssignmentFlow
 
 
@@ -30,7 +31,7 @@ class TaskColumns:
     def subject(self, task):
         if task.unit_name:
             return f"{task.unit_name}: {task.assignment_title}"
-        return task.directive_title or ""
+        return task.bulletin_title or task.directive_title or ""
 
     subject.short_description = _("Nội dung")
 
@@ -102,6 +103,7 @@ class CoordinationFlowViewset(FlowAppViewset):
 
 def flow_apps():
     return [
+        CoordinationFlowViewset(BulletinFlow, icon=Icon("campaign"), title=_("Duyệt bản tin")),
         CoordinationFlowViewset(UnitAssignmentFlow, icon=Icon("assignment"), title=_("Nhiệm vụ đơn vị")),
         CoordinationFlowViewset(DirectiveFlow, icon=Icon("gavel"), title=_("Văn bản chỉ đạo")),
     ]

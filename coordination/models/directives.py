@@ -53,6 +53,7 @@ class ReportRequirement(models.TextChoices):
     FIGURES = "figures", _("Số liệu")
     FILES = "files", _("Tệp minh chứng")
     BROADCAST = "broadcast", _("Xác nhận phát sóng")
+    SCHEDULE = "schedule", _("Lịch phát dự kiến khi tiếp nhận")
 
 
 class Directive(models.Model):

@@ -244,12 +244,17 @@ def _locked(assignment: Assignment) -> Assignment:
 
 
 @transaction.atomic
-def assignment_acknowledge(*, assignment: Assignment, user: User) -> Assignment:
-    """Record receipt ("đã nhận") once; a second click or a second officer gets AlreadyDone."""
+def assignment_acknowledge(*, assignment: Assignment, user: User, planned_air_at: datetime | None = None) -> Assignment:
+    """Record receipt ("đã nhận") once; a second click or a second officer gets AlreadyDone. For a normal
+    bulletin the commune also says when it will air it (the SCHEDULE requirement)."""
     _require_unit_officer(user, assignment)
     assignment = _locked(assignment)
     if assignment.status != Assignment.Status.PENDING:
         raise AlreadyDone(_("Nhiệm vụ này đã được tiếp nhận."))
+    if ReportRequirement.SCHEDULE in assignment.directive.report_requirements:
+        if planned_air_at is None:
+            raise ValidationError({"planned_air_at": _("Hãy chọn thời điểm dự kiến phát.")})
+        assignment.report_figures = {**assignment.report_figures, "planned_air_at": planned_air_at.isoformat()}
     assignment.status, assignment.received_at, assignment.received_by = (
         Assignment.Status.RECEIVED, timezone.now(), user)
     assignment.assignee = assignment.assignee or user

@@ -92,6 +92,11 @@ class Bulletin(models.Model):
         verbose_name = _("bản tin")
         verbose_name_plural = _("bản tin")
         ordering = ["-updated_at", "-pk"]
+        permissions = [
+            ("manage_review", _("Điều phối thẩm định bản tin (Thư ký Ban biên tập)")),
+            ("sign_off_bulletin", _("Ký duyệt bản tin (Lãnh đạo Sở)")),
+            ("publish_bulletin", _("Phát hành bản tin")),
+        ]
         indexes = [
             models.Index(fields=["status"], name="bulletin_status"),
             models.Index(fields=["drafting_unit", "status"], name="bulletin_unit_status"),

@@ -1,0 +1,258 @@
+"""BulletinFlow through every branch, from code as the pages do (workflows.services.task_run)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from coordination.models import Assignment, Directive, ReportRequirement
+from editorial import services as editorial
+from editorial.models import Bulletin, BulletinAudio, ReviewPolicy
+from tests.editorial.helpers import draft, u, wav_bytes
+from workflows import bulletin_services as flow_services
+from workflows import services
+from workflows.bulletin import BulletinFlow
+from workflows.flows import UnitAssignmentFlow
+from workflows.models import BulletinProcess
+
+BOARD = ("bientap1", "bientap2", "bientap3")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.ZALO_SENDER = ""
+
+
+def tasks_of(bulletin, flow_task, status=(STATUS.NEW, STATUS.ASSIGNED)):
+    return list(Task.objects.filter(process__flow_class=BulletinFlow, process__artifact_object_id=bulletin.pk,
+                                    flow_task=flow_task, status__in=status).order_by("pk"))
+
+
+def one(bulletin, flow_task):
+    found = tasks_of(bulletin, flow_task)
+    assert len(found) == 1, f"{flow_task}: {found}"
+    return found[0]
+
+
+def fresh(bulletin):
+    return Bulletin.objects.get(pk=bulletin.pk)
+
+
+def submitted(**fields):
+    bulletin = draft(**fields)
+    flow_services.bulletin_submit(bulletin=bulletin, user=u("phongtt"))
+    return bulletin
+
+
+def choose(bulletin, reviewers=BOARD):
+    services.task_run(one(bulletin, BulletinFlow.choose_reviewers), u("truongban"), flow_services.reviewers_choose,
+                      reviewers=[u(r) for r in reviewers])
+
+
+def review(bulletin, reviewer, decision="approve", comment=""):
+    task = next(t for t in tasks_of(bulletin, BulletinFlow.review) if t.owner == u(reviewer))
+    services.task_run(task, u(reviewer), flow_services.review_decide, decision=decision, comment=comment)
+
+
+def confirm_audio(bulletin):
+    audio = editorial.audio_upload(bulletin=fresh(bulletin), user=u("truongban"),
+                                   file=SimpleUploadedFile("doc.wav", wav_bytes(2.0), content_type="audio/wav"))
+    editorial.audio_confirm(audio=audio, user=u("truongban"))
+    services.task_run(one(bulletin, BulletinFlow.prepare_audio), u("truongban"), flow_services.audio_ready)
+
+
+def sign(bulletin, approve=True, comment=""):
+    services.task_run(one(bulletin, BulletinFlow.sign_off), u("giamdoc"), flow_services.sign_off_decide,
+                      approve=approve, comment=comment)
+
+
+def publish(bulletin, publish_at=None):
+    services.task_run(one(bulletin, BulletinFlow.publish), u("vanphong"), flow_services.publish_decide,
+                      publish_at=publish_at)
+
+
+def through_board(bulletin):
+    choose(bulletin)
+    for reviewer in BOARD:
+        review(bulletin, reviewer)
+    assert fresh(bulletin).status == Bulletin.Status.APPROVED
+
+
+def process_of(bulletin):
+    return BulletinProcess.objects.filter(flow_class=BulletinFlow, artifact_object_id=bulletin.pk).order_by("-pk")[0]
+
+
+def test_publish_distributes_a_broadcast_directive(demo, django_capture_on_commit_callbacks):
+    bulletin = submitted()
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(bulletin)
+    bulletin = fresh(bulletin)
+    assert bulletin.status == Bulletin.Status.PUBLISHED
+    process = process_of(bulletin)
+    assert process.status == PROCESS.DONE
+    directive = Directive.objects.get(pk=process.data["directive_id"])
+    assert directive.status == Directive.Status.IN_PROGRESS
+    assert set(directive.report_requirements) == {ReportRequirement.BROADCAST, ReportRequirement.SCHEDULE}
+    assert set(directive.assignments.values_list("unit__codename", flat=True)) == {"phuong_phuc_xa", "xa_minh_phu"}
+
+    # a normal bulletin: the commune first says when it will air it, then confirms the broadcast
+    assignment = directive.assignments.get(unit__codename="phuong_phuc_xa")
+    task = services.open_task(assignment, UnitAssignmentFlow.acknowledge)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.task_run(task, u("phuong_phuc_xa"), services.assignment_acknowledge)
+    planned = timezone.now() + timedelta(hours=3)
+    services.task_run(task, u("phuong_phuc_xa"), services.assignment_acknowledge, planned_air_at=planned)
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.RECEIVED and assignment.report_figures["planned_air_at"]
+
+
+def test_request_changes_then_resubmit_starts_a_new_round_with_a_diff(demo):
+    bulletin = submitted()
+    choose(bulletin)
+    review(bulletin, "bientap1")
+    review(bulletin, "bientap2", "request_changes", "Bổ sung giờ treo cờ")
+    # "all must approve": one request for changes decides the round and cancels the open review
+    assert tasks_of(bulletin, BulletinFlow.review) == []
+    assert fresh(bulletin).status == Bulletin.Status.CHANGES_REQUESTED
+    revise = one(bulletin, BulletinFlow.revise)
+    assert revise.owner == u("phongtt")
+    editorial.bulletin_update(bulletin=fresh(bulletin), user=u("phongtt"),
+                              data={"body": "<p>Treo cờ từ 6 giờ sáng ngày 2/9/2025.</p>"})
+    services.task_run(revise, u("phongtt"), flow_services.revise_resubmit, note="Đã bổ sung")
+    bulletin = fresh(bulletin)
+    assert bulletin.review_round == 2 and bulletin.current_revision.number == 2
+    assert {t.owner.username for t in tasks_of(bulletin, BulletinFlow.review)} == set(BOARD)
+    from editorial.selectors import bulletin_revisions, revision_diff
+
+    diff = revision_diff(bulletin_revisions(bulletin))
+    assert diff.old_number == 1 and diff.new_number == 2 and diff.changed
+
+
+def test_reject_ends_the_flow_with_the_reason(demo):
+    bulletin = submitted()
+    choose(bulletin)
+    review(bulletin, "bientap3", "reject", "Trùng nội dung đã phát")
+    bulletin = fresh(bulletin)
+    assert bulletin.status == Bulletin.Status.REJECTED and "Trùng nội dung" in bulletin.status_reason
+    assert process_of(bulletin).status == PROCESS.DONE
+    assert tasks_of(bulletin, BulletinFlow.review) == []
+
+
+def test_majority_rule_approves_early_and_cancels_the_last_review(demo):
+    ReviewPolicy.objects.update_or_create(priority="", defaults={"rule": "majority"})
+    bulletin = submitted()
+    choose(bulletin)
+    review(bulletin, "bientap1")
+    assert fresh(bulletin).status == Bulletin.Status.IN_REVIEW
+    review(bulletin, "bientap2")
+    assert fresh(bulletin).status == Bulletin.Status.APPROVED
+    cancelled = tasks_of(bulletin, BulletinFlow.review, status=[STATUS.CANCELED])
+    assert [t.owner.username for t in cancelled] == ["bientap3"]
+    assert one(bulletin, BulletinFlow.prepare_audio)
+
+
+def test_withdraw_until_a_reviewer_acts(demo):
+    bulletin = submitted()
+    choose(bulletin)
+    flow_services.bulletin_withdraw(bulletin=fresh(bulletin), user=u("phongtt"), reason="Sửa số liệu")
+    assert fresh(bulletin).status == Bulletin.Status.WITHDRAWN
+    assert process_of(bulletin).status == PROCESS.CANCELED
+    assert tasks_of(bulletin, BulletinFlow.review) == []
+    flow_services.bulletin_submit(bulletin=fresh(bulletin), user=u("phongtt"))  # a new process
+    assert one(bulletin, BulletinFlow.choose_reviewers)
+    choose(bulletin)
+    review(bulletin, "bientap1")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        flow_services.bulletin_withdraw(bulletin=fresh(bulletin), user=u("phongtt"))
+
+
+def test_sign_off_return_goes_back_to_the_board(demo):
+    bulletin = submitted()
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin, approve=False, comment="Cần ý kiến thêm của Ban")
+    assert fresh(bulletin).status == Bulletin.Status.SUBMITTED
+    assert one(bulletin, BulletinFlow.choose_reviewers)
+
+
+def test_scheduled_publication_then_distribution(demo, django_capture_on_commit_callbacks):
+    bulletin = submitted()
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin)
+    publish(bulletin, publish_at=timezone.now() + timedelta(hours=2))
+    assert fresh(bulletin).status == Bulletin.Status.SCHEDULED
+    assert one_handle(bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editorial.bulletins_publish_due(now=timezone.now() + timedelta(hours=3)) == 1
+    assert fresh(bulletin).status == Bulletin.Status.PUBLISHED
+    assert process_of(bulletin).status == PROCESS.DONE
+    assert "directive_id" in process_of(bulletin).data
+
+
+def one_handle(bulletin):
+    return Task.objects.get(process__artifact_object_id=bulletin.pk, process__flow_class=BulletinFlow,
+                            flow_task=BulletinFlow.wait_publication, status=STATUS.NEW)
+
+
+def test_correction_needs_reapproval_and_a_new_acknowledgement(demo, django_capture_on_commit_callbacks):
+    bulletin = submitted()
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(bulletin)
+    first_directive = process_of(bulletin).data["directive_id"]
+    flow_services.bulletin_correct(bulletin=fresh(bulletin), user=u("phongtt"), title=fresh(bulletin).title,
+                                   body="<p>Đính chính: treo cờ từ ngày 1/9/2025.</p>", reason="Sai ngày")
+    assert fresh(bulletin).published_revision.number == 1  # channels keep the published text meanwhile
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(bulletin)
+    bulletin = fresh(bulletin)
+    assert bulletin.published_revision.number == 2
+    second_directive = process_of(bulletin).data["directive_id"]
+    assert second_directive != first_directive
+    assert Directive.objects.get(pk=second_directive).assignments.filter(status=Assignment.Status.PENDING).count() == 2
+
+
+def test_emergency_skips_the_board(demo, django_capture_on_commit_callbacks):
+    bulletin = submitted(priority="emergency", title="Khẩn cấp: bão số 3 đổ bộ")
+    assert tasks_of(bulletin, BulletinFlow.choose_reviewers) == []
+    services.task_run(one(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
+                      flow_services.emergency_approve)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(bulletin)
+    directive = Directive.objects.get(pk=process_of(bulletin).data["directive_id"])
+    assert directive.urgency.code == "hoa_toc"
+    assert ReportRequirement.SCHEDULE not in directive.report_requirements
+
+
+def test_only_chosen_reviewers_review_and_voided_approval_ends_the_flow(demo):
+    from django.core.exceptions import PermissionDenied
+
+    bulletin = submitted()
+    choose(bulletin, reviewers=("bientap1", "bientap2"))
+    task = next(t for t in tasks_of(bulletin, BulletinFlow.review) if t.owner == u("bientap1"))
+    with pytest.raises(PermissionDenied):
+        services.task_run(task, u("bientap3"), flow_services.review_decide, decision="approve")
+    review(bulletin, "bientap1")
+    review(bulletin, "bientap2")
+    editorial.bulletin_update(bulletin=fresh(bulletin), user=u("phongtt"), data={"body": "<p>Sửa sau duyệt</p>"})
+    assert fresh(bulletin).status == Bulletin.Status.DRAFT
+    assert process_of(bulletin).status == PROCESS.CANCELED
+    assert not BulletinAudio.objects.filter(revision__bulletin=bulletin, voided_at__isnull=True,
+                                            confirmed_at__isnull=False).exists()

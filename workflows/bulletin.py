@@ -1,0 +1,133 @@
+"""BulletinFlow: a division's bulletin through the Editorial Board and the Director to publication and to
+every district and commune. Declared in the order it runs; each node calls a service in bulletin_services."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from editorial.models import Bulletin, Priority
+from editorial.rules import Outcome
+from editorial.selectors import bulletin_for_user, review_round_outcome, round_reviewers
+from org.models import User
+
+from . import bulletin_services as services
+from . import bulletin_views as views
+from .models import BulletinProcess
+from .nodes import DynamicSplit
+
+
+def _reviewers(activation) -> list[dict]:
+    return [{"reviewer": a.reviewer_id} for a in round_reviewers(_fresh(activation))]
+
+
+def _fresh(activation) -> Bulletin:
+    return Bulletin.objects.get(pk=activation.process.artifact_object_id)
+
+
+def _round_decided(activation, active_tasks) -> bool:
+    """Join early (cancelling the open reviews) once a reject or a reached majority decides the round."""
+    return review_round_outcome(_fresh(activation)) != Outcome.PENDING
+
+
+class BulletinFlow(flow.Flow):
+    process_class = BulletinProcess
+    process_title = _("Bản tin phát thanh")
+    process_description = _("Ban biên tập thẩm định, Lãnh đạo Sở ký duyệt, phát hành và gửi tới cơ sở.")
+    lock_impl = lock.select_for_update_lock
+    summary_template = "{{ process.bulletin.title }}"
+
+    start = flow.StartHandle(this.start_process).Next(this.check_emergency)
+    check_emergency = (
+        flow.If(lambda activation: _fresh(activation).priority == Priority.EMERGENCY)
+        .Then(this.approve_emergency)
+        .Else(this.choose_reviewers)
+    )
+
+    # Editorial Board
+    choose_reviewers = (
+        flow.View(views.ChooseReviewersView.as_view())
+        .Annotation(title=_("Phân công thẩm định"))
+        .Permission("editorial.manage_review")
+        .Next(this.split_reviews)
+    )
+    split_reviews = DynamicSplit().Next(this.review, data_source=_reviewers)
+    review = (
+        flow.View(views.ReviewBulletinView.as_view())
+        .Annotation(title=_("Thẩm định bản tin"))
+        .Assign(lambda activation: User.objects.get(pk=activation.task.data["reviewer"]))
+        .Next(this.join_reviews)
+    )
+    join_reviews = flow.Join(continue_on_condition=_round_decided).Next(this.check_outcome)
+    check_outcome = (
+        flow.Switch()
+        .Case(this.approved, lambda activation: review_round_outcome(_fresh(activation)) == Outcome.APPROVED)
+        .Case(this.changes_requested,
+              lambda activation: review_round_outcome(_fresh(activation)) == Outcome.CHANGES_REQUESTED)
+        .Default(this.rejected)
+    )
+    approved = flow.Function(services.round_approved).Next(this.prepare_audio)
+    changes_requested = flow.Function(services.round_changes_requested).Next(this.revise)
+    rejected = flow.Function(services.round_rejected).Next(this.end_rejected)
+
+    # author
+    revise = (
+        flow.View(views.ReviseBulletinView.as_view())
+        .Annotation(title=_("Chỉnh sửa và trình lại"))
+        .Assign(lambda activation: _fresh(activation).created_by)
+        .Next(this.next_round)
+    )
+    next_round = flow.Function(services.round_repeat).Next(this.split_reviews)
+
+    # Board secretary: the recording of the approved text
+    prepare_audio = (
+        flow.View(views.PrepareAudioView.as_view())
+        .Annotation(title=_("Âm thanh của bản đã duyệt"))
+        .Permission("editorial.manage_review")
+        .Next(this.sign_off)
+    )
+
+    # Director or Deputy
+    sign_off = (
+        flow.View(views.SignOffView.as_view())
+        .Annotation(title=_("Ký duyệt"))
+        .Permission("editorial.sign_off_bulletin")
+        .Next(this.check_sign_off)
+    )
+    check_sign_off = (
+        flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.SIGNED_OFF)
+        .Then(this.publish)
+        .Else(this.choose_reviewers)
+    )
+    approve_emergency = (
+        flow.View(views.ApproveEmergencyView.as_view())
+        .Annotation(title=_("Duyệt tin khẩn cấp"))
+        .Permission("editorial.sign_off_bulletin")
+        .Next(this.publish)
+    )
+
+    # Department Office
+    publish = (
+        flow.View(views.PublishView.as_view())
+        .Annotation(title=_("Phát hành"))
+        .Permission("editorial.publish_bulletin")
+        .Next(this.check_published)
+    )
+    check_published = (
+        flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Then(this.distribute)
+        .Else(this.wait_publication)
+    )
+    wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.distribute)
+    distribute = flow.Function(services.distribute).Next(this.end)
+
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_process(self, activation, bulletin: Bulletin):
+        activation.process.artifact = bulletin
+        return activation.process
+
+    def has_view_permission(self, user, obj=None):
+        if obj is None:
+            return user.is_authenticated
+        return bulletin_for_user(user, obj.artifact_object_id) is not None

@@ -1,0 +1,126 @@
+"""BulletinFlow task pages: a form each, the bulletin shown above it, one service call on submit."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from editorial.models import Decision
+from editorial.selectors import reviewer_candidates
+
+from . import bulletin_services as services
+from .views import TaskView
+
+
+class BulletinTaskView(TaskView):
+    template_name = "workflows/bulletin_task.html"
+
+    def get_context_data(self, **kwargs):
+        from editorial.selectors import bulletin_revisions, confirmed_audio, revision_diff
+
+        context = super().get_context_data(**kwargs)
+        bulletin = self.request.activation.process.bulletin
+        revisions = bulletin_revisions(bulletin)
+        context.update(bulletin=bulletin, diff=revision_diff(revisions),
+                       audio=confirmed_audio(bulletin.approved_revision))
+        return context
+
+
+class ChooseReviewersForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(label=_("Thành viên thẩm định"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = reviewer_candidates()
+
+
+class ChooseReviewersView(BulletinTaskView):
+    form_class = ChooseReviewersForm
+    submit_label = _("Giao thẩm định")
+
+    def get_initial(self):
+        from org.models import Role
+
+        return {"reviewers": list(reviewer_candidates().filter(memberships__role=Role.BOARD_MEMBER))}
+
+    def run(self, form):
+        services.reviewers_choose(self.request.activation, self.request.user,
+                                  reviewers=list(form.cleaned_data["reviewers"]))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Ý kiến thẩm định"), choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReviewBulletinView(BulletinTaskView):
+    form_class = ReviewForm
+    submit_label = _("Gửi ý kiến")
+
+    def run(self, form):
+        services.review_decide(self.request.activation, self.request.user, **form.cleaned_data)
+
+
+class ResubmitForm(forms.Form):
+    note = forms.CharField(label=_("Ghi chú cho Ban biên tập"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviseBulletinView(BulletinTaskView):
+    form_class = ResubmitForm
+    submit_label = _("Trình lại Ban biên tập")
+
+    def run(self, form):
+        services.revise_resubmit(self.request.activation, self.request.user, note=form.cleaned_data["note"])
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class PrepareAudioView(BulletinTaskView):
+    form_class = ConfirmForm
+    submit_label = _("Chuyển Lãnh đạo Sở ký duyệt")
+
+    def run(self, form):
+        services.audio_ready(self.request.activation, self.request.user)
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Quyết định"), widget=forms.RadioSelect,
+                                 choices=[("sign", _("Ký duyệt")), ("return", _("Trả lại Ban biên tập"))])
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignOffView(BulletinTaskView):
+    form_class = SignOffForm
+    submit_label = _("Ghi nhận")
+
+    def run(self, form):
+        services.sign_off_decide(self.request.activation, self.request.user,
+                                 approve=form.cleaned_data["decision"] == "sign", comment=form.cleaned_data["comment"])
+
+
+class EmergencyForm(forms.Form):
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveEmergencyView(BulletinTaskView):
+    form_class = EmergencyForm
+    submit_label = _("Duyệt và cho phát ngay")
+
+    def run(self, form):
+        services.emergency_approve(self.request.activation, self.request.user, comment=form.cleaned_data["comment"])
+
+
+class PublishForm(forms.Form):
+    publish_at = forms.DateTimeField(label=_("Hẹn giờ phát hành (để trống: phát hành ngay)"), required=False,
+                                     widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
+
+
+class PublishView(BulletinTaskView):
+    form_class = PublishForm
+    submit_label = _("Phát hành")
+
+    def run(self, form):
+        services.publish_decide(self.request.activation, self.request.user,
+                                publish_at=form.cleaned_data["publish_at"])

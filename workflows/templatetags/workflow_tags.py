@@ -1,0 +1,36 @@
+from django import template
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from editorial import access
+from editorial.models import Bulletin
+from editorial.services import withdraw_allowed
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def bulletin_workflow(context, bulletin: Bulletin) -> dict:
+    """What the person viewing a bulletin can do in its flow: their open tasks and the entry actions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    user = context["request"].user
+    tasks = []
+    open_tasks = Task.objects.filter(
+        process__artifact_content_type=ContentType.objects.get_for_model(Bulletin),
+        process__artifact_object_id=bulletin.pk, flow_task_type="HUMAN",
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+    ).select_related("process")
+    for task in open_tasks:
+        mine = task.owner_id == user.pk
+        if mine or (task.status == STATUS.NEW and task.flow_task.can_assign(user, task)):
+            action = "execute" if mine else "assign"
+            tasks.append({"title": task.flow_task.task_title, "url": task.flow_task.reverse(
+                action, args=[task.process_id, task.pk]), "claim": not mine})
+    is_author = access.is_drafter_of(user, bulletin.drafting_unit_id)
+    return {
+        "tasks": tasks,
+        "can_submit": is_author and bulletin.status in (Bulletin.Status.DRAFT, Bulletin.Status.WITHDRAWN),
+        "can_withdraw": is_author and bulletin.status in Bulletin.UNDER_REVIEW and withdraw_allowed(bulletin),
+        "can_correct": is_author and bulletin.status == Bulletin.Status.PUBLISHED,
+    }
