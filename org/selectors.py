@@ -1,7 +1,7 @@
 """Reads on the organisation that every other app uses. Visibility is decided by guardian object
 permissions held by unit groups: a unit's group acts for it, its ancestors' groups supervise it."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Membership, Unit, User
@@ -60,6 +60,14 @@ def people_of_unit(unit: Unit, *, role: str | None = None, leaders_only: bool = 
 
 def people_with_role(role: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, memberships__role=role).distinct().order_by("username")
+
+
+def people_with_permission(perm: str) -> QuerySet[User]:
+    """Active people holding a model permission through their role groups (or directly)."""
+    app_label, codename = perm.split(".", 1)
+    by_group = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return User.objects.filter(by_group | direct, is_active=True).distinct().order_by("username")
 
 
 def user_roles(user: User) -> set[str]:

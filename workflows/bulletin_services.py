@@ -45,7 +45,22 @@ def bulletin_submit(*, bulletin: Bulletin, user: User, note: str = "") -> Bullet
             raise editorial.AlreadyDone(_("Bản tin đang trong quy trình duyệt; hãy dùng việc được giao."))
         editorial.bulletin_submit(bulletin=bulletin, user=user, note=note)
         BulletinFlow.start.run(bulletin=bulletin)
+        _tell_the_board(bulletin, user)
     return bulletin
+
+
+def _tell_the_board(bulletin: Bulletin, actor: User) -> None:
+    """The whole Editorial Board learns that a bulletin arrived; the secretary also has the task in the queue."""
+    from notifications.services import notify
+    from org.models import Role
+    from org.selectors import people_with_role
+
+    if bulletin.priority == Priority.EMERGENCY:
+        return  # goes straight to the leaders, who are told by their queue notification
+    notify([*people_with_role(Role.BOARD_SECRETARY), *people_with_role(Role.BOARD_MEMBER)], kind="queue_task",
+           actor=actor, title=_("Bản tin mới trình Ban biên tập: %(t)s") % {"t": bulletin.title},
+           link=f"/editorial/{bulletin.pk}/",
+           dedupe_key=f"bulletin:{bulletin.pk}:submitted:{bulletin.current_revision_id}")
 
 
 def bulletin_correct(*, bulletin: Bulletin, user: User, title: str, body: str, reason: str,

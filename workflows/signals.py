@@ -10,6 +10,7 @@ from viewflow.workflow.status import STATUS
 from editorial.signals import approval_voided, bulletin_published
 from notifications.services import notify
 from org.models import Unit
+from org.selectors import people_with_permission
 
 from .services import task_notifications_are_suppressed
 
@@ -34,6 +35,11 @@ def notify_task_arrival(sender, instance: Task, created: bool, update_fields=Non
         if unit:
             notify([unit], kind="queue_task", title=_("Việc mới của đơn vị: %(t)s") % {"t": title},
                    link=_task_link(instance), dedupe_key=f"task:{instance.pk}:queue")
+    elif created and instance.status == STATUS.NEW and instance.owner_permission:
+        # A queue task needing a role's permission (approve a directive, sign off, publish): its holders.
+        notify(list(people_with_permission(instance.owner_permission)), kind="queue_task",
+               title=_("Việc mới chờ xử lý: %(t)s") % {"t": title}, link=_task_link(instance),
+               dedupe_key=f"task:{instance.pk}:queue")
 
 
 @receiver(approval_voided)
