@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from coordination.services import reference_data_ensure, reporting_reference_ensure
-from editorial.services import plan_topics_load
+from editorial.services import editorial_reference_ensure, plan_topics_load
 from org.loaders import CITY_CODE, LOADERS
 from org.models import Role, Structure, Unit, UnitKind, User
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
@@ -91,6 +91,7 @@ def seed_demo(structure: str = "2025") -> DemoResult:
     units_sync(department_specs())
     topics_created = plan_topics_load()
     reference_data_ensure()
+    editorial_reference_ensure()
     reporting_reference_ensure()
     by_code = {u.code: u for u in Unit.objects.filter(structure=Structure.CITY)}
     people = [

@@ -176,6 +176,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
+# Zalo group delivery: "" (unconfigured: deliveries fail with a clear reason), "file" (writes JSON files under
+# ZALO_OUTBOX_DIR, for the demo), "api" (Zalo OA with ZALO_OA_ACCESS_TOKEN), or a dotted path to a sender class.
+ZALO_SENDER = env.str("ZALO_SENDER", default="file" if DEBUG else "")
+ZALO_OA_ACCESS_TOKEN = env.str("ZALO_OA_ACCESS_TOKEN", default="")
+ZALO_GROUP_MESSAGE_URL = env.str("ZALO_GROUP_MESSAGE_URL", default="")
+ZALO_OUTBOX_DIR = env.str("ZALO_OUTBOX_DIR", default=str(VAR_DIR / "zalo"))
 # Absolute links in notification emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
