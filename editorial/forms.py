@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Structure, Unit, UnitKind
+from org.targets import TARGET_SETS
 
 from .models import Bulletin, BulletinAttachment, PlanTopic, Priority, SpeechEngine
 from .models.policies import WPM_VALIDATORS
-from .targets import TARGET_SETS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}, format="%d/%m/%Y %H:%M")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from notifications.services import notify
 from org import selectors as org_selectors
 from org.models import Unit, UnitKind, User
+from org.targets import TARGET_SETS, targets_resolve  # noqa: F401  (re-exported for forms and flows)
 
 from ..models import (
     Assignment,
@@ -28,13 +29,6 @@ from ..models import (
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "table",
                 "thead", "tbody", "tr", "td", "th"}
-
-TARGET_SETS = {
-    "all_districts": gettext_lazy("Tất cả quận/huyện/thị xã"),
-    "all_communes": gettext_lazy("Tất cả xã/phường/thị trấn"),
-    "department_divisions": gettext_lazy("Các phòng, đơn vị thuộc Sở"),
-}
-
 
 def sanitize_html(html: str) -> str:
     return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
@@ -69,25 +63,6 @@ class AlreadyDone(ValidationError):
 
 
 # --- targets -------------------------------------------------------------------------------------------------
-
-def targets_resolve(spec: dict) -> list[Unit]:
-    """Units named by a target spec: {"units": [ids], "sets": [...], "district_communes": [district ids],
-    "structure": "2025"|"current"}. Sets are resolved against one administrative structure."""
-    structure = spec.get("structure") or "2025"
-    ids = set(spec.get("units") or [])
-    sets = set(spec.get("sets") or [])
-    local = Unit.objects.filter(structure=structure, is_active=True)
-    if "all_districts" in sets:
-        ids |= set(local.filter(kind=UnitKind.DISTRICT).values_list("pk", flat=True))
-    if "all_communes" in sets:
-        ids |= set(local.filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
-    if "department_divisions" in sets:
-        ids |= set(Unit.objects.filter(kind=UnitKind.DIVISION, is_active=True).values_list("pk", flat=True))
-    for district_id in spec.get("district_communes") or []:
-        district = Unit.objects.get(pk=district_id)
-        ids |= set(org_selectors.units_under(district).filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
-    return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
-
 
 # --- directive ------------------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit, User
+from org.targets import target_spec_clean, targets_resolve
 
 from .. import access, signals
 from ..models import (
@@ -31,7 +32,6 @@ from ..models import (
 )
 from ..richtext import body_is_empty, sanitize_body
 from ..speech import estimate_air_time_seconds
-from ..targets import target_spec_clean, targets_resolve
 from ..uploads import attachment_validate
 from .common import AlreadyDone, event, locked, require
 

@@ -1,24 +1,20 @@
-"""Who a bulletin is addressed to, in the target-spec format the coordination app uses for directives:
+"""Who a directive or a bulletin is addressed to. One target-spec format for both apps:
 {"units": [ids], "sets": ["all_districts" | "all_communes" | "department_divisions"], "district_communes":
-[district ids], "structure": "2025" | "current"}.
-
-editorial must not import coordination (they are siblings, see DESIGN.md), so the resolver is repeated here on
-top of org; tests/editorial/test_targets.py checks that both give the same units. It belongs in org.selectors
-so that both apps share one copy."""
+[district ids], "structure": "2025" | "current"}; sets are resolved against one administrative structure."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from org import selectors as org_selectors
-from org.models import Structure, Unit, UnitKind
+from . import selectors as org_selectors
+from .models import Structure, Unit, UnitKind
 
 TARGET_SETS = {
     "all_districts": gettext_lazy("Tất cả quận/huyện/thị xã"),
     "all_communes": gettext_lazy("Tất cả xã/phường/thị trấn"),
     "department_divisions": gettext_lazy("Các phòng, đơn vị thuộc Sở"),
 }
-SPEC_KEYS = {"units", "sets", "district_communes", "structure"}
+SPEC_KEYS = {"units", "sets", "district_communes", "structure", "nest_communes"}
 
 
 def target_spec_clean(spec: dict | None) -> dict:
