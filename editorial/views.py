@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.web import add_errors
+
 from . import access, selectors, services
 from .forms import AudioRequestForm, AudioUploadForm, BulletinFilterForm, BulletinForm, CommentForm
 from .models import BulletinAttachment, BulletinAudio, EditorialSettings
@@ -21,13 +23,6 @@ from .rules import format_duration
 
 PAGE_SIZE = 50
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm")
-
-
-def add_errors(form, error: ValidationError) -> None:
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for field, errors in items:
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _bulletin_or_404(request, pk):

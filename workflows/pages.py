@@ -16,17 +16,11 @@ from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
 from org import selectors as org_selectors
 from org.models import UnitKind
+from org.web import add_errors
 
 from . import services
 
 ISSUING_KINDS = [UnitKind.DEPARTMENT, UnitKind.DIVISION, UnitKind.BOARD, UnitKind.LEADERSHIP]
-
-
-def add_errors(form, error: ValidationError) -> None:
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for field, errors in items:
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required

@@ -21,9 +21,9 @@ from coordination.reporting_forms import (
     PeriodOpenForm,
     value_rows,
 )
+from org.web import add_errors
 
 from . import reporting
-from .pages import add_errors
 from .views import ReviewForm, TaskView
 
 

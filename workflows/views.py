@@ -10,9 +10,9 @@ from django.views.generic import FormView
 from coordination.forms import AssignmentReportForm
 from coordination.models import ReportRequirement
 from coordination.selectors import assignment_detail
+from org.web import add_errors
 
 from . import services
-from .pages import add_errors
 
 
 class DecisionForm(forms.Form):
