@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from coordination.models import Assignment
+from coordination.models import Assignment, Urgency
 from org.models import Structure, Unit, UnitKind
 
 from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
@@ -115,7 +115,8 @@ def test_compose_directive_page(demo, user, client):
     response = client.post("/coordination/directives/new/", {
         "title": "Treo cờ Tổ quốc dịp Quốc khánh", "instructions": "<p>Treo cờ</p>",
         "issuing_unit": Unit.objects.get(code="SVHTT-TTBCXB").pk,
-        "urgency": 2, "target_sets": ["all_districts"], "report_requirements": ["text"],
+        "urgency": Urgency.objects.get(code="khan").pk, "target_sets": ["all_districts"],
+        "report_requirements": ["text"],
     })
     assert response.status_code == 302
     client.force_login(user("phuong_phuc_xa"))
