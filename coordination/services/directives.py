@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from notifications.services import notify
 from org import selectors as org_selectors
 from org.models import Unit, UnitKind, User
-from org.targets import TARGET_SETS, targets_resolve  # noqa: F401  (re-exported for forms and flows)
+from org.targets import TARGET_SETS, targets_resolve
 
 from ..models import (
     Assignment,
@@ -508,3 +508,41 @@ def reference_data_ensure() -> None:
         Urgency.objects.get_or_create(code=code, defaults={"name": name, "sla_hours": hours, "rank": rank})
     if not DeadlinePolicy.objects.exists():
         DeadlinePolicy.objects.create()
+
+
+__all__ = [
+    "ALLOWED_TAGS",
+    "sanitize_html",
+    "MAX_UPLOAD_BYTES",
+    "ALLOWED_UPLOAD_EXTENSIONS",
+    "BROADCAST_CHANNELS",
+    "uploads_validate",
+    "AlreadyDone",
+    "user_can_issue",
+    "user_can_approve",
+    "directive_create",
+    "directive_decide",
+    "directive_revise",
+    "directive_close",
+    "assignments_create",
+    "assignments_create_for_targets",
+    "assignments_notify_received",
+    "reviewer_unit",
+    "assignment_acknowledge",
+    "relay_candidates",
+    "assignment_relay",
+    "Rollup",
+    "assignment_rollup",
+    "assignment_report",
+    "assignment_review",
+    "user_can_cancel",
+    "assignment_cancel",
+    "directive_cancel",
+    "deadline_policy",
+    "DeadlineScan",
+    "deadlines_scan",
+    "URGENCY_DEFAULTS",
+    "reference_data_ensure",
+    "TARGET_SETS",
+    "targets_resolve",
+]

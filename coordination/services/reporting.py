@@ -365,3 +365,32 @@ def report_review(*, assignment: Assignment, user: User, accept: bool, comment: 
     report.return_comment = "" if accept else comment.strip()
     report.save()
     return report
+
+
+__all__ = [
+    "INDICATORS_FILE",
+    "DEFAULT_SCHEDULES",
+    "MAX_NUMBER",
+    "MAX_DECIMAL_PLACES",
+    "indicator_rows",
+    "indicators_seed",
+    "schedules_ensure",
+    "reporting_reference_ensure",
+    "indicators_snapshot",
+    "TRUE_WORDS",
+    "FALSE_WORDS",
+    "values_clean",
+    "period_issuing_unit",
+    "structure_in_use",
+    "schedule_for",
+    "period_prepare",
+    "period_directive_fields",
+    "period_attach_directive",
+    "period_close",
+    "EDITABLE",
+    "period_of",
+    "is_aggregating",
+    "report_save_draft",
+    "report_submit",
+    "report_review",
+]
