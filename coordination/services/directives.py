@@ -433,16 +433,36 @@ def deadlines_scan(now: datetime | None = None) -> DeadlineScan:
     open_qs = Assignment.objects.exclude(status__in=Assignment.CLOSED + (Assignment.Status.REPORTED,)).select_related(
         "directive", "unit", "parent__unit", "directive__issuing_unit")
     horizon = max(policy.reminder_offsets or [0])
-    for assignment in open_qs.filter(deadline__gt=now, deadline__lte=now + timedelta(hours=horizon)):
+    due_soon = list(open_qs.filter(deadline__gt=now, deadline__lte=now + timedelta(hours=horizon)))
+    late = list(open_qs.filter(deadline__lte=now))
+    # One query for what already happened, so a minute with nothing new costs two queries, not five per unit.
+    done = set(AssignmentEvent.objects.filter(assignment__in=due_soon + late, once_key__isnull=False)
+               .values_list("assignment_id", "once_key"))
+    for assignment in due_soon:
         due_in = assignment.deadline - now
         passed = [h for h in policy.reminder_offsets if due_in <= timedelta(hours=h)]
-        if passed and _remind(assignment, min(passed)):
+        if passed and (assignment.pk, f"remind:{min(passed)}") not in done and _remind(assignment, min(passed)):
             result.reminded += 1
-    for assignment in open_qs.filter(deadline__lte=now):
+    for assignment in late:
+        steps = [key for key in _late_steps(assignment, now, policy) if (assignment.pk, key) not in done]
+        if not steps:
+            continue
         with transaction.atomic():
-            result.overdue += _mark_overdue(assignment, now)
-            result.escalated += _escalate(assignment, now, policy)
+            if "overdue" in steps:
+                result.overdue += _mark_overdue(assignment, now)
+            result.escalated += _escalate(assignment, [s for s in steps if s != "overdue"])
     return result
+
+
+def _late_steps(assignment: Assignment, now: datetime, policy: DeadlinePolicy) -> list[str]:
+    """The once-keys due for a late assignment: overdue, then escalation to leaders, parent unit, issuer."""
+    late = now - assignment.deadline
+    steps = ["overdue", "escalate:leaders"]
+    if late >= timedelta(hours=policy.escalate_parent_after_hours):
+        steps.append("escalate:parent")
+    if late >= timedelta(hours=policy.escalate_issuer_after_hours):
+        steps.append("escalate:issuer")
+    return steps
 
 
 def _title(assignment: Assignment) -> str:
@@ -469,17 +489,16 @@ def _mark_overdue(assignment: Assignment, now: datetime) -> int:
     return 1
 
 
-def _escalate(assignment: Assignment, now: datetime, policy: DeadlinePolicy) -> int:
-    late = now - assignment.deadline
-    steps = [("leaders", timedelta(0))]
-    steps.append(("parent", timedelta(hours=policy.escalate_parent_after_hours)))
-    steps.append(("issuer", timedelta(hours=policy.escalate_issuer_after_hours)))
+def _escalate(assignment: Assignment, keys: list[str]) -> int:
+    """Tell the next people up, once per step. A step with nobody to tell is recorded all the same, so the
+    next minute does not look again."""
     count = 0
-    for step, after in steps:
-        if late < after:
-            break
+    for key in keys:
+        step = key.split(":", 1)[1]
         recipients = _escalation_recipients(assignment, step)
-        if not recipients or not _once(assignment, AssignmentEvent.Kind.ESCALATED, f"escalate:{step}", step):
+        if not _once(assignment, AssignmentEvent.Kind.ESCALATED, key, step if recipients else f"{step}: —"):
+            continue
+        if not recipients:
             continue
         notify(recipients, kind="escalation", level="urgent",
                title=_("%(unit)s quá hạn: %(t)s") % {"unit": assignment.unit.name, "t": _title(assignment)},

@@ -57,7 +57,10 @@ def test_overdue_marks_and_escalates_to_parent_then_issuer_once(running, django_
         deadlines_scan(now=running.deadline + timedelta(hours=50))
     assert _notes("quan_ba_dinh", "escalation") == 2
     assert _notes("phongtt", "escalation") == 2
-    assert a.events.filter(kind=AssignmentEvent.Kind.ESCALATED).count() == 2
+    # leaders (the demo commune has none: recorded, nobody told), parent unit, issuer: once each
+    steps = sorted(a.events.filter(kind=AssignmentEvent.Kind.ESCALATED).values_list("once_key", "comment"))
+    assert steps == [("escalate:issuer", "issuer"), ("escalate:leaders", "leaders: —"),
+                     ("escalate:parent", "parent")]
 
 
 def test_accepted_or_reported_work_is_not_chased(running, user, django_capture_on_commit_callbacks):
@@ -134,3 +137,34 @@ def test_cross_unit_access_is_refused(running, user, client):
     client.force_login(user("quan_ba_dinh"))  # the district supervises both communes
     html = client.get(f"/coordination/directives/{running.pk}/").content.decode()
     assert "Phường Trúc Bạch" in html and "Phường Phúc Xá" in html
+
+
+def test_a_quiet_minute_costs_the_same_whatever_the_number_of_late_units(
+    demo, user, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from org.models import Structure, Unit, UnitKind
+
+    def late_directive(n):
+        units = list(Unit.objects.filter(structure=Structure.Y2025, kind=UnitKind.COMMUNE).order_by("path")[:n])
+        with django_capture_on_commit_callbacks(execute=True):
+            directive = issue(user("phongtt"), units)
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(directive, user("giamdoc"))
+        directive.refresh_from_db()
+        return directive
+
+    first = late_directive(3)
+    later = first.deadline + timedelta(hours=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=later)  # everything happens once
+    with CaptureQueriesContext(connection) as small:
+        deadlines_scan(now=later)
+    late_directive(40)
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(now=later)
+    with CaptureQueriesContext(connection) as large:
+        deadlines_scan(now=later)
+    assert len(large.captured_queries) == len(small.captured_queries) <= 4
