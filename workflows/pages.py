@@ -199,3 +199,20 @@ def bulletin_correct(request, pk):
             return redirect("editorial:bulletin_detail", bulletin.pk)
     return render(request, "workflows/form_page.html", {"form": form, "title": _("Đính chính bản tin"),
                                                         "submit_label": _("Trình bản đính chính")})
+
+
+@login_required
+@require_POST
+def task_claim_and_open(request, task_pk):
+    """One click from a bulletin or assignment page: take the task from the queue and open its form."""
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.filter(pk=task_pk).first()
+    if task is None:
+        raise Http404
+    try:
+        services.task_claim(task, request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])) or _("Không nhận được việc này."))
+        return redirect(request.META.get("HTTP_REFERER") or "/")
+    return redirect(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))

@@ -3,6 +3,7 @@ from django.urls import path
 from . import pages, reporting_views
 
 urlpatterns = [
+    path("tasks/<int:task_pk>/claim/", pages.task_claim_and_open, name="task_claim"),
     path("bulletins/<int:pk>/submit/", pages.bulletin_submit, name="bulletin_submit"),
     path("bulletins/<int:pk>/withdraw/", pages.bulletin_withdraw, name="bulletin_withdraw"),
     path("bulletins/<int:pk>/correct/", pages.bulletin_correct, name="bulletin_correct"),

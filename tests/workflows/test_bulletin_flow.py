@@ -256,3 +256,16 @@ def test_only_chosen_reviewers_review_and_voided_approval_ends_the_flow(demo):
     assert process_of(bulletin).status == PROCESS.CANCELED
     assert not BulletinAudio.objects.filter(revision__bulletin=bulletin, voided_at__isnull=True,
                                             confirmed_at__isnull=False).exists()
+
+
+def test_one_click_claim_opens_the_task_and_refuses_outsiders(demo, client):
+    bulletin = submitted()
+    task = one(bulletin, BulletinFlow.choose_reviewers)
+    client.force_login(u("phuong_phuc_xa"))
+    refused = client.post(f"/coordination/tasks/{task.pk}/claim/", follow=True)
+    assert "Bạn không được nhận việc này." in refused.content.decode()
+    assert Task.objects.get(pk=task.pk).status == STATUS.NEW
+    client.force_login(u("truongban"))
+    response = client.post(f"/coordination/tasks/{task.pk}/claim/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/choose_reviewers/{task.pk}/execute/")
+    assert Task.objects.get(pk=task.pk).owner == u("truongban")

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -23,10 +24,12 @@ def bulletin_workflow(context, bulletin: Bulletin) -> dict:
     ).select_related("process")
     for task in open_tasks:
         mine = task.owner_id == user.pk
-        if mine or (task.status == STATUS.NEW and task.flow_task.can_assign(user, task)):
-            action = "execute" if mine else "assign"
-            tasks.append({"title": task.flow_task.task_title, "url": task.flow_task.reverse(
-                action, args=[task.process_id, task.pk]), "claim": not mine})
+        if mine:
+            tasks.append({"title": task.flow_task.task_title, "claim": False,
+                          "url": task.flow_task.reverse("execute", args=[task.process_id, task.pk])})
+        elif task.status == STATUS.NEW and task.flow_task.can_assign(user, task):
+            tasks.append({"title": task.flow_task.task_title, "claim": True,
+                          "url": reverse("coordination:task_claim", args=[task.pk])})
     is_author = access.is_drafter_of(user, bulletin.drafting_unit_id)
     return {
         "tasks": tasks,
