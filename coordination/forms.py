@@ -105,3 +105,11 @@ class AssignmentFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Chỉ đơn vị quá hạn"), required=False)
     parent_unit = forms.ModelChoiceField(label=_("Thuộc quận/huyện"), required=False,
                                          queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))
+
+
+class OfficerForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Người xử lý"), queryset=None)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = candidates

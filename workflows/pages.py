@@ -216,3 +216,25 @@ def task_claim_and_open(request, task_pk):
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])) or _("Không nhận được việc này."))
         return redirect(request.META.get("HTTP_REFERER") or "/")
     return redirect(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
+
+
+@login_required
+def assignment_officer(request, pk):
+    """The issuing (or relaying) unit names the officer who handles one unit's assignment."""
+    from coordination.forms import OfficerForm
+
+    assignment = _assignment_or_404(request, pk)
+    if not org_selectors.user_can_act_for(request.user, coordination.reviewer_unit(assignment)):
+        raise PermissionDenied(_("Chỉ đơn vị giao việc được chỉ định người xử lý."))
+    form = OfficerForm(request.POST or None, candidates=coordination.officer_candidates(assignment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_name_officer(assignment=assignment, user=request.user,
+                                             officer=form.cleaned_data["officer"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã chỉ định người xử lý."))
+            return redirect("coordination:assignment_detail", assignment.pk)
+    return render(request, "workflows/form_page.html", {"form": form, "title": _("Chỉ định người xử lý"),
+                                                        "submit_label": _("Chỉ định")})

@@ -260,6 +260,24 @@ def assignment_relay(*, assignment: Assignment, user: User, units: list[Unit]) -
     return children
 
 
+def assignment_name_officer(*, assignment: Assignment, user: User, officer: User) -> Assignment:
+    """Name the officer; the unit's open task (receive or report) moves to their inbox."""
+    from .flows import UnitAssignmentFlow
+
+    with transaction.atomic():
+        assignment = coordination.assignment_name_officer(assignment=assignment, user=user, officer=officer)
+        task = open_task(assignment, UnitAssignmentFlow.acknowledge) or open_task(assignment, UnitAssignmentFlow.report)
+        if task is not None and task.status in (STATUS.NEW, STATUS.ASSIGNED):
+            with UnitAssignmentFlow.lock(task.process_id):
+                task = _fresh_task(UnitAssignmentFlow, task.pk)
+                activation = task.flow_task.activation_class(task)
+                if task.status == STATUS.NEW:
+                    activation.assign(officer)
+                elif task.owner_id != officer.pk:
+                    activation.reassign(officer)
+    return assignment
+
+
 def _cancel_processes(assignments: list[Assignment]) -> None:
     from django.contrib.contenttypes.models import ContentType
 

@@ -3,6 +3,7 @@ from django.urls import path
 from . import pages, reporting_views
 
 urlpatterns = [
+    path("assignments/<int:pk>/officer/", pages.assignment_officer, name="assignment_officer"),
     path("tasks/<int:task_pk>/claim/", pages.task_claim_and_open, name="task_claim"),
     path("bulletins/<int:pk>/submit/", pages.bulletin_submit, name="bulletin_submit"),
     path("bulletins/<int:pk>/withdraw/", pages.bulletin_withdraw, name="bulletin_withdraw"),

@@ -189,6 +189,7 @@ class AssignmentEvent(models.Model):
         CREATED = "created", _("Giao việc")
         RECEIVED = "received", _("Tiếp nhận")
         RELAYED = "relayed", _("Giao tiếp cho cấp dưới")
+        NAMED = "named", _("Chỉ định người xử lý")
         REPORTED = "reported", _("Báo cáo")
         RETURNED = "returned", _("Trả lại")
         ACCEPTED = "accepted", _("Chấp nhận")

@@ -238,6 +238,27 @@ def assignment_acknowledge(*, assignment: Assignment, user: User, planned_air_at
     return assignment
 
 
+def officer_candidates(assignment: Assignment):
+    """Who may be named for a unit's assignment: the active people of that unit."""
+    return org_selectors.people_of_unit(assignment.unit)
+
+
+@transaction.atomic
+def assignment_name_officer(*, assignment: Assignment, user: User, officer: User) -> Assignment:
+    """The issuer (or the relaying district) names the officer who handles a unit's assignment."""
+    if not org_selectors.user_can_act_for(user, reviewer_unit(assignment)):
+        raise PermissionDenied(_("Chỉ đơn vị giao việc được chỉ định người xử lý."))
+    assignment = _locked(assignment)
+    if assignment.is_closed:
+        raise AlreadyDone(_("Nhiệm vụ này đã kết thúc."))
+    if not officer_candidates(assignment).filter(pk=officer.pk).exists():
+        raise ValidationError({"officer": _("Người được chỉ định phải thuộc đơn vị nhận nhiệm vụ.")})
+    assignment.assignee = officer
+    assignment.save(update_fields=["assignee"])
+    _event(assignment, AssignmentEvent.Kind.NAMED, user, comment=str(officer))
+    return assignment
+
+
 def relay_candidates(assignment: Assignment) -> list[Unit]:
     return list(org_selectors.units_under(assignment.unit).filter(kind=UnitKind.COMMUNE).order_by("path"))
 
@@ -549,6 +570,8 @@ __all__ = [
     "reviewer_unit",
     "assignment_acknowledge",
     "relay_candidates",
+    "officer_candidates",
+    "assignment_name_officer",
     "assignment_relay",
     "Rollup",
     "assignment_rollup",

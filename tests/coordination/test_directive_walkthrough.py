@@ -152,3 +152,29 @@ def test_double_acknowledge_records_one_event(directive, user, django_capture_on
     with pytest.raises(AlreadyDone):
         services.task_run(stale_task, user("phuong_phuc_xa"), services.assignment_acknowledge)
     assert a.events.filter(kind=AssignmentEvent.Kind.RECEIVED).count() == 1
+
+
+def test_issuer_names_the_officer_and_the_task_moves_to_their_inbox(directive, user, client,
+                                                                    django_capture_on_commit_callbacks):
+    from viewflow.workflow.status import STATUS
+
+    from workflows.flows import UnitAssignmentFlow
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    a = assignment_of(directive, "phuong_phuc_xa")
+    client.force_login(user("phuong_trang_tien"))
+    assert client.get(f"/coordination/assignments/{a.pk}/officer/").status_code in (403, 404)
+    client.force_login(user("phongtt"))
+    page = client.get(f"/coordination/assignments/{a.pk}/officer/")
+    assert page.status_code == 200 and "Cán bộ Phường Phúc Xá" in page.content.decode()
+    response = client.post(f"/coordination/assignments/{a.pk}/officer/", {"officer": user("phuong_phuc_xa").pk})
+    assert response.status_code == 302
+    task = open_task(a, UnitAssignmentFlow.acknowledge)
+    assert task.status == STATUS.ASSIGNED and task.owner == user("phuong_phuc_xa")
+    a.refresh_from_db()
+    assert a.assignee == user("phuong_phuc_xa") and a.events.filter(kind="named").count() == 1
+    bad = client.post(f"/coordination/assignments/{a.pk}/officer/", {"officer": user("xa_minh_phu").pk})
+    assert bad.status_code == 200  # not a member of the unit: the choice is refused
+    a.refresh_from_db()
+    assert a.assignee == user("phuong_phuc_xa")
