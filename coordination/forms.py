@@ -2,27 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit, UnitKind
+from org.web import MultipleFileField
 
 from .models import Assignment, ReportRequirement, Urgency
 from .services import BROADCAST_CHANNELS, TARGET_SETS
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is validated by the service (type, size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class AssignmentReportForm(forms.Form):

@@ -4,29 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Structure, Unit, UnitKind
 from org.targets import TARGET_SETS
+from org.web import MultipleFileField
 
 from .models import Bulletin, BulletinAttachment, PlanTopic, Priority, SpeechEngine
 from .models.policies import WPM_VALIDATORS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}, format="%d/%m/%Y %H:%M")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the service checks each (type, size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class RichTextarea(forms.Textarea):

@@ -1,5 +1,6 @@
 """Small view helpers every app's pages share (org is the one app they all depend on)."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -9,3 +10,21 @@ def add_errors(form, error: ValidationError) -> None:
     for field, errors in items:
         for message in errors:
             form.add_error(field if field in form.fields else None, message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each (type, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []

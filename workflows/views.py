@@ -13,6 +13,7 @@ from coordination.selectors import assignment_detail
 from org.web import add_errors
 
 from . import services
+from .models import AssignmentProcess, DirectiveProcess
 
 
 class DecisionForm(forms.Form):
@@ -64,9 +65,9 @@ class TaskView(FormView):
         context = super().get_context_data(**kwargs)
         context.update(activation=self.request.activation, task=self.request.activation.task,
                        process=process, submit_label=self.submit_label)
-        if hasattr(process, "assignment"):
-            context["assignment"] = assignment_detail(process.assignment.pk)
-        if hasattr(process, "directive"):
+        if isinstance(process, AssignmentProcess):  # hasattr would load the artifact just to test it
+            context["assignment"] = assignment_detail(process.artifact_object_id)
+        if isinstance(process, DirectiveProcess):
             context["directive"] = process.directive
         return context
 
