@@ -35,12 +35,12 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "huey.contrib.djhuey",
-    "config",
     "org",
     "editorial",
     "notifications",
     "coordination",
     "workflows",
+    "config",  # last: its ready() runs after every other app's
 ]
 
 MIDDLEWARE = [
@@ -102,6 +102,9 @@ if REDIS_URL:
                            "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000)}],
                 "capacity": 5000,
                 "expiry": 60,
+                # The only group is the serving processes' relays (notifications/push.py), which renew their
+                # membership every 10 minutes: a process that died is forgotten within the hour.
+                "group_expiry": 3600,
             },
         }
     }
@@ -115,7 +118,9 @@ if REDIS_URL:
     }
 else:
     # The stock in-memory layer, made safe for the embedded huey threads that send to daphne's sockets.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "notifications.layers.ThreadSafeInMemoryChannelLayer"}}
+    # A burst of a thousand notify() calls is a thousand messages on the one relay channel: capacity as above.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "notifications.layers.ThreadSafeInMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 5000}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",

@@ -1,4 +1,5 @@
-"""The websocket fast path. One socket per browser page; it joins the `user.<id>` group.
+"""The websocket fast path. One socket per browser page; pushes reach it through its event loop's relay
+(push.py), so the consumer needs no channel of its own.
 
 Protocol (JSON, client → server): {"type": "hello", "last_id": N | null}, {"type": "mark_read", "ids": [..]},
 {"type": "mark_all_read"}, {"type": "ping"}. Server → client: the messages declared in payloads.py."""
@@ -11,7 +12,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import selectors, services
 from .payloads import catch_up_message, unread_message
-from .push import user_group
+from .push import relay
 
 logger = logging.getLogger(__name__)
 
@@ -26,23 +27,26 @@ def _int_or_none(value) -> int | None:
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    group: str | None = None
+    # No channel per socket (an alias that names no layer): the relay delivers, and a thousand idle
+    # receivers would only contend for channels-redis' receive lock.
+    channel_layer_alias = "notifications.sockets-have-no-channel"
+    user = None
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close()  # before accept(): the handshake is refused
             return
-        self.user = user
-        self.group = user_group(user.pk)
-        # Join before the client's hello is answered: whatever commits from now on is pushed, whatever
-        # committed before is in the catch-up (a notification in both is dropped by id in the browser).
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        # Registered before the client's hello is handled (a consumer handles its messages one at a time):
+        # whatever commits from now on is pushed, whatever committed before is in the catch-up (a
+        # notification in both is dropped by id in the browser).
+        self.user = user
+        await relay().add(user.pk, self)
 
     async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.user is not None:
+            await relay().remove(self.user.pk, self)
 
     @classmethod
     async def decode_json(cls, text_data):
@@ -78,10 +82,3 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             catch_up_message(since.notifications, truncated=since.truncated, last_id=since.last_id),
             unread_message(selectors.unread_count(self.user)),
         )
-
-    # Channel-layer handlers: the message is already the browser's payload.
-    async def notification_push(self, event):
-        await self.send_json(event["message"])
-
-    async def notification_read(self, event):
-        await self.send_json(event["message"])

@@ -31,7 +31,7 @@ from .models import (
     Notification,
     NotificationPreference,
 )
-from .payloads import PushMessage, notification_payload, read_message
+from .payloads import PushMessage, notification_payloads, read_message
 from .selectors import email_preferences
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,8 @@ def notify(
         ]
         created = _insert(rows, deduplicated=bool(dedupe_key))
         if created:
-            pushes = [(n.recipient_id, n.pk, notification_payload(n, actor_name=actor_name)) for n in created]
+            payloads = notification_payloads(created, actor_name=actor_name)
+            pushes = [(n.recipient_id, n.pk, p) for n, p in zip(created, payloads, strict=True)]
             email_now = [n.pk for n in created if n.email_due_at is not None and n.email_due_at <= now]
             transaction.on_commit(partial(_after_notify_commit, pushes, email_now))
     return created
@@ -177,11 +178,11 @@ def _after_notify_commit(pushes: list[tuple[int, int, dict]], email_now: list[in
     """Runs after the caller's commit; never raises (the caller's work is done and must not look failed)."""
     try:
         counts = _unread_counts({uid for uid, _id, _p in pushes})
-        messages = []
+        deliveries = []
         for uid, _id, payload in pushes:
             message: PushMessage = {"type": "notification", "notification": payload, "unread": counts.get(uid, 0)}
-            messages.append((push.user_group(uid), {"type": "notification.push", "message": message}))
-        errors = push.send_to_groups(messages)
+            deliveries.append((uid, message))
+        errors = push.send(deliveries)
         now = timezone.now()
         Delivery.objects.bulk_create(
             [
@@ -244,7 +245,7 @@ def _after_read_commit(user_id: int, ids: list[int], all_read: bool) -> None:
     try:
         unread = _unread_counts({user_id}).get(user_id, 0)
         message = read_message(ids, all_read=all_read, unread=unread)
-        push.send_to_groups([(push.user_group(user_id), {"type": "notification.read", "message": message})])
+        push.send([(user_id, message)])
     except Exception:
         logger.exception("read-state push failed")
 

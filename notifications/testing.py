@@ -1,6 +1,6 @@
 """Test helpers for the notification delivery.
 
-`captured_pushes()` records what notify()/mark_read() hand to the channel layer (and still delivers it), so
+`captured_pushes()` records what notify()/mark_read() hand to the relays (and still delivers it), so
 another app's test can assert who was told what, and that it happened after commit.
 
 A small asyncio websocket client (RFC 6455, text frames) to drive the notification socket from Python:
@@ -21,20 +21,20 @@ from . import push
 
 
 @contextmanager
-def captured_pushes() -> Iterator[list[tuple[str, dict]]]:
-    """Yields a list that fills with (group, message) pairs as they are pushed."""
-    sent: list[tuple[str, dict]] = []
-    original = push.send_to_groups
+def captured_pushes() -> Iterator[list[tuple[int, dict]]]:
+    """Yields a list that fills with (user id, message) pairs as they are pushed."""
+    sent: list[tuple[int, dict]] = []
+    original = push.send
 
-    def record(messages):
-        sent.extend(messages)
-        return original(messages)
+    def record(deliveries):
+        sent.extend(deliveries)
+        return original(deliveries)
 
-    push.send_to_groups = record
+    push.send = record
     try:
         yield sent
     finally:
-        push.send_to_groups = original
+        push.send = original
 
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"

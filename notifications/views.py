@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView
 
 from . import selectors, services
 from .forms import EmailPreferencesForm
-from .payloads import notification_payload
+from .payloads import notification_payloads
 
 MAX_LIMIT = 100
 
@@ -48,7 +48,7 @@ def since_api(request: HttpRequest) -> JsonResponse:
     since = selectors.notifications_since(request.user, last_id, limit)
     return JsonResponse(
         {
-            "notifications": [notification_payload(n) for n in since.notifications],
+            "notifications": notification_payloads(since.notifications),
             "truncated": since.truncated,
             "last_id": since.last_id,
             "unread": selectors.unread_count(request.user),

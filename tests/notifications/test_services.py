@@ -11,33 +11,34 @@ from django.db import transaction
 
 from notifications import selectors, services
 from notifications.models import Delivery, EmailMode, Kind, Level, Notification, NotificationPreference
-from notifications.push import user_group
+from notifications.push import RELAY_GROUP
 from org.models import Unit
 from org.selectors import people_of_unit
 
 
-def listen(layer, *user_ids) -> dict[int, str]:
-    """A channel in each user's group, as a connected browser tab would have. A plain channel name, not
-    new_channel()'s process-local one: channels-redis binds those to the first event loop that reads them,
-    and every async_to_sync here runs a new loop."""
-    channels = {}
-    for uid in user_ids:
-        channel = f"test.listener.{uid}.{uuid.uuid4().hex}"
-        async_to_sync(layer.group_add)(user_group(uid), channel)
-        channels[uid] = channel
-    return channels
+class Listener:
+    """A channel in the relays' group, as a serving process has (a plain channel name: every async_to_sync
+    here runs a new event loop); what it hears, sorted by user."""
 
+    def __init__(self, layer):
+        self.layer = layer
+        self.channel = f"test.relay.{uuid.uuid4().hex}"
+        self.heard: dict[int, list[dict]] = {}
+        async_to_sync(layer.group_add)(RELAY_GROUP, self.channel)
 
-def drain(layer, channel, timeout=0.2) -> list[dict]:
-    async def run():
-        got = []
-        while True:
-            try:
-                got.append(await asyncio.wait_for(layer.receive(channel), timeout))
-            except TimeoutError:
-                return got
+    def drain(self, user_id: int, timeout=0.2) -> list[dict]:
+        """The messages for `user_id` since the last drain."""
+        async def run():
+            while True:
+                try:
+                    batch = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+                except TimeoutError:
+                    return
+                for uid, message in batch["deliveries"]:
+                    self.heard.setdefault(uid, []).append(message)
 
-    return async_to_sync(run)()
+        async_to_sync(run)()
+        return self.heard.pop(user_id, [])
 
 
 def test_unit_recipients_resolve_to_people_once_each(demo, user):
@@ -74,16 +75,14 @@ def test_rows_are_written_in_bulk(demo, user, django_assert_max_num_queries):
 
 def test_push_waits_for_commit(demo, user, channel_layer, django_capture_on_commit_callbacks):
     bientap1 = user("bientap1")
-    channels = listen(channel_layer, bientap1.pk)
+    listener = Listener(channel_layer)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             services.notify([bientap1], kind=Kind.TASK_ASSIGNED, title="Bản tin mới cần duyệt", link="/inbox/")
-            assert drain(channel_layer, channels[bientap1.pk]) == []  # nothing inside the transaction
-        assert drain(channel_layer, channels[bientap1.pk]) == []  # nor before the outermost commit
+            assert listener.drain(bientap1.pk) == []  # nothing inside the transaction
+        assert listener.drain(bientap1.pk) == []  # nor before the outermost commit
     assert len(callbacks) == 1
-    [event] = drain(channel_layer, channels[bientap1.pk])
-    message = event["message"]
-    assert event["type"] == "notification.push"
+    [message] = listener.drain(bientap1.pk)
     assert message["type"] == "notification" and message["unread"] == 1
     payload = message["notification"]
     assert payload["title"] == "Bản tin mới cần duyệt" and payload["link"] == "/inbox/"
@@ -96,36 +95,36 @@ def test_push_waits_for_commit(demo, user, channel_layer, django_capture_on_comm
 
 def test_rolled_back_caller_notifies_nobody(demo, user, channel_layer, django_capture_on_commit_callbacks):
     bientap1 = user("bientap1")
-    channels = listen(channel_layer, bientap1.pk)
+    listener = Listener(channel_layer)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             services.notify([bientap1], kind=Kind.TASK_ASSIGNED, title="Sẽ bị hủy")
             raise RuntimeError("the caller's work failed")
-    assert callbacks == [] and drain(channel_layer, channels[bientap1.pk]) == []
+    assert callbacks == [] and listener.drain(bientap1.pk) == []
     assert not Notification.objects.exists()
 
 
 def test_push_reaches_only_the_recipients(demo, user, channel_layer, django_capture_on_commit_callbacks):
     a, b, outsider = user("bientap1"), user("bientap2"), user("phongtt")
-    channels = listen(channel_layer, a.pk, b.pk, outsider.pk)
+    listener = Listener(channel_layer)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify([a, b], kind=Kind.BULLETIN_PUBLISHED, title="Đã phát hành")
-    assert len(drain(channel_layer, channels[a.pk])) == 1
-    assert len(drain(channel_layer, channels[b.pk])) == 1
-    assert drain(channel_layer, channels[outsider.pk]) == []
+    assert len(listener.drain(a.pk)) == 1
+    assert len(listener.drain(b.pk)) == 1
+    assert listener.drain(outsider.pk) == []
 
 
 def test_dedupe_key_makes_a_repeat_a_no_op(demo, user, channel_layer, django_capture_on_commit_callbacks):
     commune = Unit.objects.get(codename="phuong_phuc_xa", structure="2025")
     officer = user("phuong_phuc_xa")
-    channels = listen(channel_layer, officer.pk)
+    listener = Listener(channel_layer)
     with django_capture_on_commit_callbacks(execute=True):
         overdue = {"kind": Kind.OVERDUE, "level": Level.URGENT, "title": "Quá hạn", "dedupe_key": "overdue:7"}
         first = services.notify([commune], **overdue)
         again = services.notify([commune], **overdue)
     assert len(first) == 1 and again == []
     assert Notification.objects.filter(dedupe_key="overdue:7").count() == 1
-    assert len(drain(channel_layer, channels[officer.pk])) == 1
+    assert len(listener.drain(officer.pk)) == 1
     # The key is per recipient: someone new still gets it once; another key is another notification.
     district = user("quan_ba_dinh")
     rows = services.notify([commune, district], kind=Kind.OVERDUE, title="Quá hạn", dedupe_key="overdue:7")
@@ -162,18 +161,16 @@ def test_mark_read_touches_only_own_rows_and_tells_every_tab(demo, user, channel
     mine = services.notify([me], kind=Kind.DUE_SOON, title="Sắp đến hạn")
     mine += services.notify([me], kind=Kind.DUE_SOON, title="Sắp đến hạn 2")
     theirs = services.notify([other], kind=Kind.DUE_SOON, title="Của người khác")
-    channels = listen(channel_layer, me.pk)
+    listener = Listener(channel_layer)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.mark_read(me, [mine[0].pk, theirs[0].pk]) == 1
         assert services.mark_read(me, [mine[0].pk]) == 0  # already read: no second event
-    [event] = drain(channel_layer, channels[me.pk])
-    assert event["message"] == {"type": "read", "ids": [mine[0].pk], "all": False, "unread": 1}
+    assert listener.drain(me.pk) == [{"type": "read", "ids": [mine[0].pk], "all": False, "unread": 1}]
     assert Notification.objects.get(pk=theirs[0].pk).read_at is None
     assert selectors.unread_count(me) == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert services.mark_all_read(me) == 1
-    [event] = drain(channel_layer, channels[me.pk])
-    assert event["message"] == {"type": "read", "ids": [], "all": True, "unread": 0}
+    assert listener.drain(me.pk) == [{"type": "read", "ids": [], "all": True, "unread": 0}]
     assert selectors.unread_count(me) == 0 and selectors.unread_count(other) == 1
 
 
@@ -302,6 +299,6 @@ def test_captured_pushes_helper_for_other_apps(demo, user, django_capture_on_com
         with transaction.atomic():
             services.notify([me], kind=Kind.REPORT_ACCEPTED, title="Báo cáo được chấp nhận", body="x" * 2000)
             assert pushed == []
-    [(group, event)] = pushed
-    assert group == f"user.{me.pk}" and event["message"]["notification"]["title"] == "Báo cáo được chấp nhận"
-    assert len(event["message"]["notification"]["body"]) == 500  # pushes stay small
+    [(user_id, message)] = pushed
+    assert user_id == me.pk and message["notification"]["title"] == "Báo cáo được chấp nhận"
+    assert len(message["notification"]["body"]) == 500  # pushes stay small
