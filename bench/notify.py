@@ -9,7 +9,8 @@ sender calling notify() (a huey worker or a web request elsewhere), and this one
 
 Latency is from the moment the sender calls notify() (rows written, then pushed) to the moment each client
 has the message; both read CLOCK_MONOTONIC (time.monotonic(), system-wide on Linux). The clients share this
-process's event loop, so their own scheduling is included. Throughput: rounds sent
+process's event loop, so their own scheduling is included. "push ms" is the sender's share: from the call
+to the moment the rows are committed and the batch is handed to the channel layer (median). Throughput: rounds sent
 back to back, messages received per second. The last line is one JSON object keyed by client count."""
 
 import argparse
@@ -152,18 +153,29 @@ class Collector:
 
 
 def sender_main() -> None:
-    """--sender: read one JSON command per line, notify, answer with the moment notify() was called."""
+    """--sender: read one JSON command per line, notify, answer with the moment notify() was called and the
+    moment its rows were committed and the push handed to the channel layer (the first, for the naive one)."""
+    from notifications import push
     from notifications.services import notify
 
+    handed_over: list[float] = []
+    send = push.send
+
+    def timed_send(deliveries):
+        handed_over.append(time.monotonic())
+        return send(deliveries)
+
+    push.send = timed_send
     for line in sys.stdin:
         command = json.loads(line)
+        handed_over.clear()
         t0 = time.monotonic()
         if command["naive"]:
             for uid in command["users"]:
                 notify([uid], kind="task_assigned", title=command["title"])
         else:
             notify(command["users"], kind="task_assigned", title=command["title"])
-        print(json.dumps({"t0": t0}), flush=True)
+        print(json.dumps({"t0": t0, "pushed": handed_over[0]}), flush=True)
 
 
 class Sender:
@@ -181,14 +193,15 @@ class Sender:
     def __init__(self, proc):
         self.proc = proc
 
-    async def send(self, user_ids: list[int], title: str, naive: bool) -> float:
-        """The moment notify() was called, once it returned."""
+    async def send(self, user_ids: list[int], title: str, naive: bool) -> tuple[float, float]:
+        """(notify() called, push handed over), once notify() returned."""
         self.proc.stdin.write((json.dumps({"users": user_ids, "title": title, "naive": naive}) + "\n").encode())
         await self.proc.stdin.drain()
         line = await self.proc.stdout.readline()
         if not line:
             raise SystemExit("the sender process died")
-        return json.loads(line)["t0"]
+        answer = json.loads(line)
+        return answer["t0"], answer["pushed"]
 
     async def stop(self) -> None:
         self.proc.stdin.close()
@@ -205,16 +218,19 @@ async def measure(collector: Collector, sender: Sender, user_ids: list[int], tag
     await sender.send(user_ids, f"{tag}:warm-up", naive)
     await collector.wait_for([f"{tag}:warm-up"], n, WAIT_S)
     # 1. Latency: one event at a time, everyone must have it before the next.
+    push_ms, round_max_ms = [], []
     for r in range(rounds):
         title = f"{tag}:lat:{r}"
-        t0 = await sender.send(user_ids, title, naive)
+        t0, pushed = await sender.send(user_ids, title, naive)
         await collector.wait_for([title], n, WAIT_S)
         arrived = collector.arrivals.get(title, {})
         latencies += [(t - t0) * 1000 for t in arrived.values()]
         lost += n - len(arrived)
+        push_ms.append((pushed - t0) * 1000)
+        round_max_ms.append(round((max(arrived.values()) - t0) * 1000) if arrived else None)
     # 2. Throughput: rounds back to back.
     titles = [f"{tag}:tput:{r}" for r in range(rounds)]
-    starts = [await sender.send(user_ids, title, naive) for title in titles]
+    starts = [(await sender.send(user_ids, title, naive))[0] for title in titles]
     await collector.wait_for(titles, n, WAIT_S)
     received = [t for title in titles for t in collector.arrivals.get(title, {}).values()]
     lost += n * rounds - len(received)
@@ -225,6 +241,8 @@ async def measure(collector: Collector, sender: Sender, user_ids: list[int], tag
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1) if latencies else None,
         "msgs_per_s": round(len(received) / elapsed) if received else 0,
         "lost": lost,
+        "push_p50_ms": round(statistics.median(push_ms), 1),  # notify() called → rows committed, push handed over
+        "round_max_ms": round_max_ms,  # the last client's latency, event by event
     }
 
 
@@ -249,10 +267,10 @@ async def run(port: int, sessions: list[tuple[int, str]], counts: list[int], rou
         ratio = ours["msgs_per_s"] / naive["msgs_per_s"] if naive["msgs_per_s"] else None
         results[str(n)] = {**ours, "connect_s": round(connect_s, 2), "naive": naive,
                            "throughput_ratio": round(ratio, 1) if ratio else None}
-        print(f"{n:>7} {'bulk notify()':<22}{ours['p50_ms']:>9}{ours['p99_ms']:>9}{ours['msgs_per_s']:>9}"
-              f"{ours['lost']:>6}   connect {connect_s:.1f} s", flush=True)
-        print(f"{n:>7} {'naive, one per person':<22}{naive['p50_ms']:>9}{naive['p99_ms']:>9}{naive['msgs_per_s']:>9}"
-              f"{naive['lost']:>6}", flush=True)
+        print(f"{n:>7} {'bulk notify()':<22}{ours['p50_ms']:>9}{ours['p99_ms']:>9}{ours['push_p50_ms']:>9}"
+              f"{ours['msgs_per_s']:>9}{ours['lost']:>6}   connect {connect_s:.1f} s", flush=True)
+        print(f"{n:>7} {'naive, one per person':<22}{naive['p50_ms']:>9}{naive['p99_ms']:>9}"
+              f"{naive['push_p50_ms']:>9}{naive['msgs_per_s']:>9}{naive['lost']:>6}", flush=True)
     await sender.stop()
     return results
 
@@ -284,7 +302,8 @@ def main() -> None:
         port = free_port()
         daphne = start_daphne(port)
         print(f"one daphne process on 127.0.0.1:{port}, channels-redis, {connection.vendor}", flush=True)
-        print(f"{'clients':>7} {'sender':<22}{'p50 ms':>9}{'p99 ms':>9}{'msg/s':>9}{'lost':>6}", flush=True)
+        print(f"{'clients':>7} {'sender':<22}{'p50 ms':>9}{'p99 ms':>9}{'push ms':>9}{'msg/s':>9}{'lost':>6}",
+              flush=True)
         results = asyncio.run(run(port, sessions, counts, args.rounds, args.baseline_rounds, deadline,
                                   args.connect_concurrency))
     finally:

@@ -96,10 +96,9 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 drops idle sockets at its 5 s default; capacity over the default 100 so a burst
-                # to one group is not silently dropped. redis-py 8 caps a pool at 100 connections and raises
-                # when they are all busy: a reconnect storm of browsers then fails its handshakes (bench/notify.py).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 10,
-                           "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000)}],
+                # to one channel is not silently dropped. Browser sockets use no Redis connection of their
+                # own (one relay per process receives for them: notifications/push.py).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 10}],
                 "capacity": 5000,
                 "expiry": 60,
                 # The only group is the serving processes' relays (notifications/push.py), which renew their

@@ -2,11 +2,14 @@
 Runs on the configured layer (in-memory here, channels-redis in CI's second run)."""
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import async_to_sync
 
 from notifications import push
+
+from .conftest import requires_redis
 
 
 class Tab:
@@ -88,3 +91,40 @@ def test_the_relay_listens_only_while_it_has_sockets():
         await relay.remove(7, again)
 
     async_to_sync(scenario)()
+
+
+@requires_redis
+def test_every_serving_process_hands_out_the_pushes_for_its_own_sockets():
+    """Two event loops in two threads stand in for two daphne processes, each with its relay and a tab of
+    the same user, plus a tab of a user only the second one serves."""
+    joined = threading.Barrier(3)
+    sent = threading.Event()
+    tabs = {"first": Tab(), "second": Tab(), "second-other-user": Tab()}
+
+    def serve(name: str, sockets: list[tuple[int, Tab]]):
+        async def run():
+            relay = push.relay()
+            for user_id, tab in sockets:
+                await relay.add(user_id, tab)
+            await asyncio.to_thread(joined.wait)
+            await asyncio.to_thread(sent.wait)
+            await settle([tab for _uid, tab in sockets], len(sockets))
+            for user_id, tab in sockets:
+                await relay.remove(user_id, tab)
+
+        asyncio.run(run())
+
+    threads = [
+        threading.Thread(target=serve, args=("first", [(11, tabs["first"])])),
+        threading.Thread(target=serve, args=("second", [(11, tabs["second"]), (12, tabs["second-other-user"])])),
+    ]
+    for t in threads:
+        t.start()
+    joined.wait(timeout=10)
+    assert push.send([(11, {"n": "both tabs"}), (12, {"n": "one tab"})]) == [None, None]
+    sent.set()
+    for t in threads:
+        t.join(timeout=10)
+    assert {name: tab.got for name, tab in tabs.items()} == {
+        "first": [{"n": "both tabs"}], "second": [{"n": "both tabs"}], "second-other-user": [{"n": "one tab"}],
+    }
