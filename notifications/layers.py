@@ -3,10 +3,10 @@
 In the embedded profile one daphne process serves every socket on one event loop, while notifications are
 also sent from other threads: huey's consumer threads, management commands' threads, tests. `async_to_sync`
 in such a thread runs `group_send` on a fresh event loop, and the stock InMemoryChannelLayer then wakes the
-consumer's `asyncio.Queue` from the wrong thread: asyncio is not thread-safe, and the waiting socket only
-hears of the message the next time its loop wakes for another reason (up to a second with daphne's timers,
-measured) — or the wake-up is lost in a race. This subclass runs every operation on the loop that serves the
-sockets (the loop that last waited in `receive`) when called from another loop."""
+relay's `asyncio.Queue` (push.py) from the wrong thread: asyncio is not thread-safe, and the waiting relay
+only hears of the message the next time its loop wakes for another reason (up to a second with daphne's
+timers, measured) — or the wake-up is lost in a race. This subclass runs every operation on the loop that
+serves the sockets (the loop that last waited in `receive`) when called from another loop."""
 
 import asyncio
 from concurrent.futures import Future
