@@ -56,9 +56,10 @@ def period_for_directive(directive_id: int) -> ReportingPeriod | None:
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    """The last period of the same structure before this one that was opened."""
+    """The last period of the same structure before this one that was opened and not cancelled."""
     return (ReportingPeriod.objects.filter(structure=period.structure, cutoff_date__lt=period.cutoff_date)
-            .exclude(status=ReportingPeriod.Status.DRAFT).order_by("-cutoff_date").first())
+            .exclude(status__in=[ReportingPeriod.Status.DRAFT, ReportingPeriod.Status.CANCELLED])
+            .order_by("-cutoff_date").first())
 
 
 # --- aggregation --------------------------------------------------------------------------------------------------

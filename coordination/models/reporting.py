@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,7 @@ class ReportingPeriod(models.Model):
         DRAFT = "draft", _("Chưa mở")
         OPEN = "open", _("Đang thu thập")
         CLOSED = "closed", _("Đã kết thúc")
+        CANCELLED = "cancelled", _("Đã hủy")  # its directive was cancelled; the period may be opened again
 
     kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -179,7 +181,11 @@ class ReportingPeriod(models.Model):
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
         ordering = ["-cutoff_date", "structure"]
-        constraints = [models.UniqueConstraint(fields=["kind", "year", "structure"], name="one_period_per_kind_year")]
+        constraints = [
+            # A cancelled period stays for the record (its directive and reports) beside the one opened again.
+            models.UniqueConstraint(fields=["kind", "year", "structure"], condition=~Q(status="cancelled"),
+                                    name="one_live_period_per_kind_year"),
+        ]
 
     def __str__(self) -> str:
         return self.title

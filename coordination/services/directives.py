@@ -23,6 +23,7 @@ from ..models import (
     DeadlinePolicy,
     Directive,
     DirectiveAttachment,
+    ReportingPeriod,
     ReportRequirement,
     Urgency,
 )
@@ -421,6 +422,9 @@ def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[A
     directive.status, directive.cancel_reason, directive.closed_at = (
         Directive.Status.CANCELLED, reason.strip(), timezone.now())
     directive.save()
+    # A reporting period carried by this directive ends with it (and may be opened again).
+    ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED).update(
+        status=ReportingPeriod.Status.CANCELLED, closed_at=directive.closed_at)
     return cancelled
 
 

@@ -214,14 +214,15 @@ def period_prepare(*, user: User, kind: str, year: int, structure: str) -> Repor
     if structure not in (Structure.Y2025, Structure.CURRENT):
         raise ValidationError({"structure": _("Cơ cấu đơn vị không hợp lệ.")})
     lookup = {"kind": kind, "year": year, "structure": structure}
-    period = ReportingPeriod.objects.select_for_update().filter(**lookup).first()
+    live = ReportingPeriod.objects.exclude(status=ReportingPeriod.Status.CANCELLED)
+    period = live.select_for_update().filter(**lookup).first()
     if period is None:
         cutoff, due, _opening = schedule_for(kind).dates(year)
         try:
             with transaction.atomic():
                 period = ReportingPeriod.objects.create(**lookup, cutoff_date=cutoff, due_date=due)
         except IntegrityError:  # opened at the same moment by someone else (or the scheduled job)
-            period = ReportingPeriod.objects.select_for_update().get(**lookup)
+            period = live.select_for_update().get(**lookup)
     if period.directive_id or period.status != ReportingPeriod.Status.DRAFT:
         raise AlreadyDone(_("Kỳ báo cáo này đã được mở."))
     snapshot = indicators_snapshot()

@@ -78,6 +78,27 @@ def test_a_period_opens_once(period, user):
     assert ReportingPeriod.objects.filter(kind="half_year", structure=Structure.CURRENT).count() == 1
 
 
+def test_cancelling_the_directive_cancels_the_period_which_may_then_be_opened_again(
+        period, user, django_capture_on_commit_callbacks):
+    commune = assignment(period, COMMUNES[0])
+    acknowledge(commune, user(COMMUNES[0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.directive_cancel(directive=period.directive, user=user("quanly"), reason="Mở nhầm năm")
+    period.refresh_from_db()
+    assert period.status == ReportingPeriod.Status.CANCELLED and period.closed_at is not None
+    with pytest.raises(ValidationError, match="nhiệm vụ đã kết thúc"):
+        report_save_draft(assignment=commune, user=user(COMMUNES[0]), values=figures(1))
+    # The schedule does not bring it back; the division may open it again, as a new period and directive.
+    ReportingSchedule.objects.update(structure=Structure.CURRENT)
+    _cutoff, due, _opening = ReportingSchedule.objects.get(kind="half_year").dates(period.year)
+    assert [p.kind for p in reporting.periods_open_due(due)] == []
+    again = open_period(user("quanly"), django_capture_on_commit_callbacks, year=period.year)
+    assert again.pk != period.pk and again.status == ReportingPeriod.Status.OPEN
+    assert again.directive_id != period.directive_id and again.directive.assignments.count() == 4
+    with pytest.raises(AlreadyDone):
+        reporting.period_open(user=user("quanly"), kind="half_year", year=period.year, structure=Structure.CURRENT)
+
+
 def test_only_the_issuing_division_opens_periods(org, user):
     with pytest.raises(PermissionDenied):
         reporting.period_open(user=user(COMMUNES[0]), kind="half_year", year=2025, structure=Structure.CURRENT)
