@@ -133,5 +133,9 @@ class CompletenessFilterForm(forms.Form):
         COMPLETENESS_FILTERS, [_("Chưa gửi báo cáo"), _("Trễ hạn"), _("Đã gửi"), _("Đã chấp nhận")], strict=True)])
 
 
+class ReportReopenForm(forms.Form):
+    comment = forms.CharField(label=_("Lý do trả lại, việc cần sửa"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class PeriodFinishForm(forms.Form):
     summary = forms.CharField(label=_("Tổng kết kỳ báo cáo"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -27,6 +27,8 @@ class UnitAssignmentFlow(flow.Flow):
     summary_template = "{{ process.assignment.unit.name }}: {{ process.assignment.directive.title }}"
 
     start = flow.StartHandle(this.start_process).Next(this.acknowledge)
+    # An accepted child sent back by its relaying unit (workflows.services.assignment_process_reopen)
+    reopen = flow.StartHandle(this.start_process).Next(this.report)
 
     # unit officers
     acknowledge = (

@@ -102,6 +102,15 @@ def report_review(activation, user: User, *, accept: bool, comment: str = "") ->
     return report
 
 
+def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
+    """A district sends a commune's accepted report back: the commune's flow starts again at its report step,
+    and the district's own report waits for it."""
+    with transaction.atomic():
+        report = coordination.report_reopen(assignment=assignment, user=user, comment=comment)
+        services.assignment_process_reopen(report.assignment)
+    return report
+
+
 def period_finish(*, period: ReportingPeriod, user: User, summary: str) -> ReportingPeriod:
     """Close the period once every top-level unit is done: runs the directive's close task, then marks the
     period finished, in one transaction."""

@@ -1,17 +1,22 @@
 """Periodic report pages that move flows: the indicator form on a period assignment's `report` task, the
 review page on its `review` task (workflows/views.py hands these tasks over), opening and closing a period."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from coordination import reporting_selectors as selectors
+from coordination import selectors as coordination_selectors
 from coordination import services as coordination
 from coordination.models import Assignment, Directive
 from coordination.reporting_forms import (
@@ -19,6 +24,7 @@ from coordination.reporting_forms import (
     IndicatorReportForm,
     PeriodFinishForm,
     PeriodOpenForm,
+    ReportReopenForm,
     value_rows,
 )
 from org.web import add_errors
@@ -37,6 +43,8 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 class PeriodTaskMixin:
     """The period, the unit's report and the previous period's values for a period assignment's task."""
+
+    offers_reopen = False  # whether the communes' table links to sending an accepted report back
 
     def dispatch(self, request, *args, **kwargs):
         self.assignment = request.activation.process.assignment
@@ -63,7 +71,11 @@ class PeriodTaskMixin:
             flow_task=UnitAssignmentFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED],
             process__artifact_object_id__in=[c.pk for c in children]).select_related("process")
         links = {t.process.artifact_object_id: t.flow_task.reverse("index", args=[t.process_id, t.pk]) for t in tasks}
-        return [{"assignment": c, "report": getattr(c, "unit_report", None), "review_url": links.get(c.pk)}
+        may_reopen = self.offers_reopen
+        here = quote(self.request.get_full_path())
+        return [{"assignment": c, "report": getattr(c, "unit_report", None), "review_url": links.get(c.pk),
+                 "reopen_url": (f"{reverse('coordination:report_reopen', args=[c.pk])}?next={here}"
+                                if may_reopen and c.status == Assignment.Status.ACCEPTED else None)}
                 for c in children]
 
 
@@ -72,6 +84,7 @@ class PeriodReportView(PeriodTaskMixin, TaskView):
 
     template_name = "workflows/period_report.html"
     submit_label = gettext_lazy("Gửi báo cáo")
+    offers_reopen = True  # the district's own report is still open here
 
     def is_draft(self) -> bool:
         return self.request.method == "POST" and self.request.POST.get("action") == "draft"
@@ -186,3 +199,30 @@ def period_finish(request, pk):
             return redirect("coordination:report_period", period.pk)
     return render(request, "workflows/form_page.html", {"form": form, "title": _("Kết thúc kỳ báo cáo"),
                                                         "submit_label": _("Kết thúc kỳ báo cáo")})
+
+
+@login_required
+def report_reopen(request, pk):
+    """A district sends a commune's accepted report back for correction (its own report not yet sent, or
+    returned by the Department)."""
+    assignment = coordination_selectors.assignment_for_user(request.user, pk)
+    if assignment is None or assignment.parent_id is None:
+        raise Http404
+    form = ReportReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporting.report_reopen(assignment=assignment, user=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã trả lại báo cáo của %(unit)s để sửa.") % {"unit": assignment.unit.name})
+            next_url = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+                return redirect(next_url)
+            return redirect("coordination:assignment_detail", assignment.pk)
+    return render(request, "workflows/form_page.html", {
+        "form": form, "title": _("Trả lại báo cáo đã chấp nhận: %(unit)s") % {"unit": assignment.unit.name},
+        "submit_label": _("Trả lại để sửa")})

@@ -260,6 +260,13 @@ def assignment_relay(*, assignment: Assignment, user: User, units: list[Unit]) -
     return children
 
 
+def assignment_process_reopen(assignment: Assignment) -> None:
+    """The unit's process ended with the acceptance: a new one starts at its report step."""
+    from .flows import UnitAssignmentFlow
+
+    UnitAssignmentFlow.reopen.run(assignment=assignment)
+
+
 def assignment_name_officer(*, assignment: Assignment, user: User, officer: User) -> Assignment:
     """Name the officer; the unit's open task (receive or report) moves to their inbox."""
     from .flows import UnitAssignmentFlow

@@ -15,4 +15,5 @@ urlpatterns = [
     path("assignments/<int:pk>/cancel/", pages.assignment_cancel, name="assignment_cancel"),
     path("reports/open/", reporting_views.period_open, name="report_period_open"),
     path("reports/<int:pk>/finish/", reporting_views.period_finish, name="report_period_finish"),
+    path("reports/assignments/<int:pk>/reopen/", reporting_views.report_reopen, name="report_reopen"),
 ]

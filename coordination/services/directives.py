@@ -380,6 +380,39 @@ def assignment_review(*, assignment: Assignment, user: User, accept: bool, comme
     return assignment
 
 
+def user_can_reopen(user: User, assignment: Assignment) -> bool:
+    """A relaying unit may send an accepted child back for correction while its own report can still change
+    (not sent yet, or returned to it by the issuer)."""
+    parent = assignment.parent
+    return (parent is not None and assignment.status == Assignment.Status.ACCEPTED
+            and parent.status in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED)
+            and org_selectors.user_can_act_for(user, parent.unit))
+
+
+@transaction.atomic
+def assignment_reopen(*, assignment: Assignment, user: User, comment: str) -> Assignment:
+    """The relaying unit returns a child it had accepted: the child reports again, and the relaying unit's own
+    report waits for it (as for any open child). Raises when the relaying unit has already sent its report."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Hãy ghi lý do trả lại.")})
+    if assignment.parent_id is None or not org_selectors.user_can_act_for(user, assignment.parent.unit):
+        raise PermissionDenied(_("Chỉ đơn vị đã giao tiếp nhiệm vụ này được trả lại báo cáo đã chấp nhận."))
+    parent, assignment = _locked(assignment.parent), _locked(assignment)
+    if assignment.status != Assignment.Status.ACCEPTED:
+        raise AlreadyDone(_("Báo cáo này không ở trạng thái đã chấp nhận."))
+    if parent.status not in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED):
+        raise ValidationError(_("Đơn vị đã gửi báo cáo của mình lên cấp trên: chỉ trả lại được báo cáo cấp dưới "
+                                "khi báo cáo đó chưa gửi hoặc bị trả lại."))
+    assignment.status, assignment.return_comment, assignment.closed_at = (
+        Assignment.Status.RETURNED, comment.strip(), None)
+    assignment.save()
+    _event(assignment, AssignmentEvent.Kind.RETURNED, user, comment)
+    notify([assignment.unit], kind="report_returned", actor=user, level="warning",
+           title=_("Báo cáo bị trả lại: %(t)s") % {"t": assignment.directive.title}, body=comment,
+           link=f"/coordination/assignments/{assignment.pk}/")
+    return assignment
+
+
 def user_can_cancel(user: User, assignment: Assignment) -> bool:
     return org_selectors.user_can_act_for(user, reviewer_unit(assignment))
 
@@ -581,6 +614,8 @@ __all__ = [
     "assignment_rollup",
     "assignment_report",
     "assignment_review",
+    "user_can_reopen",
+    "assignment_reopen",
     "user_can_cancel",
     "assignment_cancel",
     "directive_cancel",

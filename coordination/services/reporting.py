@@ -31,7 +31,7 @@ from ..models import (
     Urgency,
 )
 from ..reporting_selectors import PERIOD_ISSUER_CODE, district_values
-from .directives import AlreadyDone, assignment_report, assignment_review, user_can_issue
+from .directives import AlreadyDone, assignment_reopen, assignment_report, assignment_review, user_can_issue
 
 __all__ = [
     "PERIOD_ISSUER_CODE", "indicators_seed", "schedules_ensure", "reporting_reference_ensure", "indicators_snapshot",
@@ -368,6 +368,21 @@ def report_review(*, assignment: Assignment, user: User, accept: bool, comment: 
     return report
 
 
+@transaction.atomic
+def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
+    """A district sends a commune's accepted report back for correction, e.g. after the Department returned
+    the district's totals; the totals follow once the commune's corrected report is accepted again."""
+    period = period_of(assignment)
+    if period.status != ReportingPeriod.Status.OPEN:
+        raise ValidationError(_("Kỳ báo cáo đã kết thúc."))
+    assignment = assignment_reopen(assignment=assignment, user=user, comment=comment)
+    report = UnitReport.objects.select_for_update().get(assignment=assignment)
+    report.status, report.return_comment = UnitReport.Status.RETURNED, comment.strip()
+    report.reviewed_at, report.reviewed_by = timezone.now(), user
+    report.save()
+    return report
+
+
 __all__ = [
     "INDICATORS_FILE",
     "DEFAULT_SCHEDULES",
@@ -394,4 +409,5 @@ __all__ = [
     "report_save_draft",
     "report_submit",
     "report_review",
+    "report_reopen",
 ]

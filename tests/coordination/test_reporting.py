@@ -167,6 +167,58 @@ def test_period_runs_to_the_city_aggregate(period, user, django_capture_on_commi
     assert "Tổng hợp toàn thành phố" in page and "Huyện Thử Nghiệm" in page and "3.600" in page
 
 
+def test_district_sends_an_accepted_commune_back_when_its_totals_are_returned(
+        period, user, django_capture_on_commit_callbacks, client):
+    district_officer, issuer = user(DISTRICT), user("phongtt")
+    district = assignment(period, DISTRICT)
+    acknowledge(district, district_officer)
+    communes = {c: run_commune(period, c, user(c), district_officer, figures(n)) for n, c in
+                enumerate(COMMUNES, start=1)}
+    first = communes[COMMUNES[0]]
+    with pytest.raises(PermissionDenied):  # not the commune itself, nor another commune
+        reporting.report_reopen(assignment=first, user=user(COMMUNES[1]), comment="x")
+    submit(district, district_officer)
+    with pytest.raises(ValidationError, match="đã gửi báo cáo của mình"):  # the district's totals are sent
+        reporting.report_reopen(assignment=first, user=district_officer, comment="Sai số cụm loa")
+    review(district, issuer, accept=False, comment="Xã Thứ Nhất: số cụm loa chưa khớp")
+
+    # On its reopened report page the district finds the link beside the accepted commune.
+    task = open_task(district, UnitAssignmentFlow.report)
+    page_url = f"/unitassignment/{task.process_id}/report/{task.pk}/execute/"
+    client.force_login(district_officer)
+    html = client.get(page_url).content.decode()
+    reopen_url = f"/coordination/reports/assignments/{first.pk}/reopen/"
+    assert html.count("Trả lại để sửa") == 3 and reopen_url in html
+    response = client.post(f"{reopen_url}?next={page_url}", {"comment": ""})
+    assert "Trường này là bắt buộc" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{reopen_url}?next={page_url}", {"comment": "Số cụm loa chưa khớp"})
+    assert response.status_code == 302 and response.url == page_url
+    first.refresh_from_db()
+    assert first.status == Assignment.Status.RETURNED and first.closed_at is None
+    assert UnitReport.objects.get(assignment=first).status == UnitReport.Status.RETURNED
+    assert Notification.objects.filter(recipient__username=COMMUNES[0], kind="report_returned").exists()
+    with pytest.raises(ValidationError, match="1 đơn vị cấp dưới"):  # the totals wait for the commune
+        submit(district, district_officer)
+    client.force_login(user(COMMUNES[0]))
+    page = client.get(f"/coordination/assignments/{first.pk}/").content.decode()
+    assert "Số cụm loa chưa khớp" in page
+    client.force_login(district_officer)
+
+    # The commune corrects, the district accepts, the corrected totals go up and are accepted.
+    submit(first, user(COMMUNES[0]), {**figures(1), "clusters_total": 40})
+    review(first, district_officer)
+    submit(district, district_officer)
+    totals = UnitReport.objects.get(assignment=district).values
+    assert totals["clusters_total"] == 40 + 12 + 13
+    with django_capture_on_commit_callbacks(execute=True):
+        review(district, issuer)
+    assert selectors.totals(period)["values"]["clusters_total"] == 65
+    assert client.get(reopen_url).status_code == 200  # the form shows, and the service refuses now:
+    response = client.post(reopen_url, {"comment": "Muộn rồi"})
+    assert "Đơn vị đã gửi báo cáo" in response.content.decode()
+
+
 def test_district_cannot_send_before_its_communes_are_done(period, user):
     district = assignment(period, DISTRICT)
     acknowledge(district, user(DISTRICT))
