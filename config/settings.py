@@ -126,7 +126,9 @@ else:
         "name": "ttcs",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
-        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+        # SQLite is polled, and huey backs off to a poll every 10 s when idle: a fan-out queued after a quiet
+        # minute (and the notifications it sends) waited that long. Polling once a second at most costs little.
+        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread", "max_delay": 1.0},
     }
 HUEY["immediate"] = env.bool("HUEY_IMMEDIATE", default=HUEY["immediate"])
 
