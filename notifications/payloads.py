@@ -27,9 +27,11 @@ class NotificationPayload(TypedDict):
 
 
 class PushMessage(TypedDict):
+    """No unread count: counting a thousand recipients' unread rows made every notify() slower as rows piled
+    up. The browser adds one per new notification to the count it got on connect (and with every "read")."""
+
     type: Literal["notification"]
     notification: NotificationPayload
-    unread: int
 
 
 class CatchUpMessage(TypedDict):

@@ -13,7 +13,7 @@ from functools import partial, reduce
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -32,7 +32,7 @@ from .models import (
     NotificationPreference,
 )
 from .payloads import PushMessage, notification_payloads, read_message
-from .selectors import email_preferences
+from .selectors import email_preferences, unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -177,10 +177,9 @@ def _insert(rows: list[Notification], *, deduplicated: bool) -> list[Notificatio
 def _after_notify_commit(pushes: list[tuple[int, int, dict]], email_now: list[int]) -> None:
     """Runs after the caller's commit; never raises (the caller's work is done and must not look failed)."""
     try:
-        counts = _unread_counts({uid for uid, _id, _p in pushes})
         deliveries = []
         for uid, _id, payload in pushes:
-            message: PushMessage = {"type": "notification", "notification": payload, "unread": counts.get(uid, 0)}
+            message: PushMessage = {"type": "notification", "notification": payload}
             deliveries.append((uid, message))
         errors = push.send(deliveries)
         now = timezone.now()
@@ -206,15 +205,6 @@ def _after_notify_commit(pushes: list[tuple[int, int, dict]], email_now: list[in
             logger.exception("could not queue urgent notification emails")
 
 
-def _unread_counts(user_ids: set[int]) -> dict[int, int]:
-    return dict(
-        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
-        .values_list("recipient_id")
-        .annotate(n=Count("id"))
-        .values_list("recipient_id", "n")
-    )
-
-
 # ------------------------------------------------------------------------------------------- mark read
 
 
@@ -229,7 +219,7 @@ def mark_read(user: User, ids: Iterable[int]) -> int:
         changed = list(unread.values_list("id", flat=True))
         if changed:
             Notification.objects.filter(id__in=changed, read_at__isnull=True).update(read_at=timezone.now())
-            transaction.on_commit(partial(_after_read_commit, user.pk, changed, False))
+            transaction.on_commit(partial(_after_read_commit, user, changed, False))
     return len(changed)
 
 
@@ -237,15 +227,14 @@ def mark_all_read(user: User) -> int:
     with transaction.atomic():
         changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
         if changed:
-            transaction.on_commit(partial(_after_read_commit, user.pk, [], True))
+            transaction.on_commit(partial(_after_read_commit, user, [], True))
     return changed
 
 
-def _after_read_commit(user_id: int, ids: list[int], all_read: bool) -> None:
+def _after_read_commit(user: User, ids: list[int], all_read: bool) -> None:
     try:
-        unread = _unread_counts({user_id}).get(user_id, 0)
-        message = read_message(ids, all_read=all_read, unread=unread)
-        push.send([(user_id, message)])
+        message = read_message(ids, all_read=all_read, unread=unread_count(user))
+        push.send([(user.pk, message)])
     except Exception:
         logger.exception("read-state push failed")
 

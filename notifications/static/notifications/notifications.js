@@ -337,8 +337,9 @@
   function onMessage(msg) {
     if (!msg || typeof msg.type !== "string") { return; }
     if (msg.type === "notification") {
-      receiveNew([msg.notification], { summarise: false });
-      setUnread(msg.unread);
+      // A push carries no count: one more unread than the count had on connect or with the last "read".
+      var fresh = receiveNew([msg.notification], { summarise: false });
+      if (fresh.length && !msg.notification.read && typeof state.unread === "number") { setUnread(state.unread + 1); }
     } else if (msg.type === "catch_up") {
       receiveNew(msg.notifications, { summarise: true, truncated: msg.truncated });
       rememberLastId(Math.max(msg.last_id, state.lastId || 0));
