@@ -139,13 +139,10 @@ class Relay:
         while True:
             try:
                 message = await layer.receive(channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # Redis restarting: keep trying; browsers catch up on what passed meanwhile
+                await self.deliver(message["deliveries"])
+            except Exception:  # Redis restarting, a malformed message: the relay must not die; browsers catch up
                 logger.exception("relay receive failed")
                 await asyncio.sleep(1)
-                continue
-            await self.deliver(message.get("deliveries") or ())
 
     async def _rejoin(self, layer, channel: str) -> None:
         while True:

@@ -128,3 +128,20 @@ def test_every_serving_process_hands_out_the_pushes_for_its_own_sockets():
     assert {name: tab.got for name, tab in tabs.items()} == {
         "first": [{"n": "both tabs"}], "second": [{"n": "both tabs"}], "second-other-user": [{"n": "one tab"}],
     }
+
+
+def test_a_malformed_message_does_not_stop_the_relay(caplog):
+    from channels.layers import get_channel_layer
+
+    async def scenario():
+        relay = push.relay()
+        tab = Tab()
+        await relay.add(5, tab)
+        await get_channel_layer().group_send(push.RELAY_GROUP, {"type": "something.else"})
+        await push.send_async([(5, {"n": 1})])
+        await settle([tab], 1)
+        assert tab.got == [{"n": 1}]
+        await relay.remove(5, tab)
+
+    async_to_sync(scenario)()
+    assert "relay receive failed" in caplog.text
