@@ -315,7 +315,6 @@ def main() -> None:
                 daphne.kill()
         connection.close()
         runner.teardown_databases(old)
-    results["db"] = connection.vendor
     print(json.dumps(results))
 
 
