@@ -80,8 +80,9 @@ def _backend(audio: BulletinAudio, config: EditorialSettings) -> SpeechBackend:
     return EspeakBackend(voice=audio.voice or config.espeak_voice, words_per_minute=audio.revision.words_per_minute)
 
 
-def audio_file_name(audio: BulletinAudio, suffix: str = "") -> str:
-    return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}{suffix}.wav"
+def audio_file_name(audio: BulletinAudio) -> str:
+    # Unguessable: media is served without a login, and a draft's recording exists before the Board approves it.
+    return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}-{uuid.uuid4().hex}.wav"
 
 
 def audio_render(*, audio_id: int) -> BulletinAudio:
@@ -119,7 +120,7 @@ def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     recording_validate(file)
     audio = BulletinAudio(revision=revision, backend=BulletinAudio.Backend.UPLOAD, voice=user.get_full_name(),
                           status=BulletinAudio.Status.READY, requested_by=user)
-    audio.file.save(f"{bulletin.pk}/r{revision.number}-upload-{uuid.uuid4().hex[:12]}.wav", file, save=False)
+    audio.file.save(f"{bulletin.pk}/r{revision.number}-upload-{uuid.uuid4().hex}.wav", file, save=False)
     try:
         audio.duration_seconds = round(UploadedRecordingBackend.probe_duration(audio.file.path), 2)
     except SpeechError as exc:
