@@ -162,6 +162,11 @@ class WebSocketClient:
         unread = await self.receive_json(timeout)
         return catch_up, unread["count"]
 
+    def abort(self) -> None:
+        """Drop the connection without a close frame, as a browser whose network goes away."""
+        self._writer.transport.abort()
+        self._task.cancel()
+
     async def close(self) -> None:
         if not self.closed.is_set():
             try:

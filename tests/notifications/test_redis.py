@@ -94,6 +94,34 @@ def test_a_burst_of_1000_from_another_process_loses_nothing(asgi_live_server, bu
     assert all(r == expected for r in received)  # none lost, none twice, in order per user
 
 
+def test_sockets_vanishing_mid_burst_do_not_stop_the_others(asgi_live_server, burst_users, channel_layer):
+    cookies = [session_cookie(u) for u in burst_users]
+
+    async def scenario():
+        clients = await connect_all(asgi_live_server, cookies)
+        staying, leaving = clients[::2], clients[1::2]
+        sender = asyncio.get_running_loop().run_in_executor(None, send_from_another_process, ROUNDS)
+        await staying[0].receive_json(timeout=60)  # the burst has begun
+        for client in leaving:
+            client.abort()
+
+        async def collect(client, titles):
+            while len(titles) < ROUNDS:
+                message = await client.receive_json(timeout=60)
+                if message["type"] == "notification":
+                    titles.append(message["notification"]["title"])
+            return titles
+
+        received = await asyncio.gather(collect(staying[0], ["Đợt 0"]), *(collect(c, []) for c in staying[1:]))
+        await sender
+        await asyncio.gather(*(c.close() for c in staying))
+        return received
+
+    received = async_to_sync(scenario)()
+    assert len(received) == USERS // 2
+    assert all(r == [f"Đợt {i}" for i in range(ROUNDS)] for r in received)
+
+
 def test_an_idle_socket_stays_open(asgi_live_server, burst_users, channel_layer):
     """redis-py 8 drops idle connections at a 5 s socket timeout unless configured higher (settings)."""
     cookie = session_cookie(burst_users[0])
