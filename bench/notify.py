@@ -37,7 +37,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402
 
-from notifications.testing import WebSocketClient  # noqa: E402
+from notifications.testing import WebSocketClient, database_url  # noqa: E402
 
 WAIT_S = 60  # per round, then whatever has not arrived counts as lost
 DAPHNE_LOG = ROOT / "var" / "bench_notify_daphne.log"
@@ -47,14 +47,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def start_daphne(port: int) -> subprocess.Popen:

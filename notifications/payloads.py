@@ -71,6 +71,7 @@ def notification_payloads(
                 formats.date_format(timezone.localtime(n.created_at), "SHORT_DATETIME_FORMAT"),
             )
         created_at, created_display = dates[n.created_at]
+        actor = actor_name if actor_name is not None else (n.actor.get_full_name() if n.actor_id else None)
         payloads.append({
             "id": n.pk,
             "kind": n.kind,
@@ -79,7 +80,7 @@ def notification_payloads(
             "title": n.title,
             "body": n.body if len(n.body) <= BODY_MAX else n.body[: BODY_MAX - 1] + "…",
             "link": n.link,
-            "actor": actor_name if actor_name is not None or n.actor_id is None else n.actor.get_full_name(),
+            "actor": actor,
             "created_at": created_at,
             "created_display": created_display,
             "read": n.read_at is not None,

@@ -97,9 +97,12 @@ def notify(
         created = _insert(rows, deduplicated=bool(dedupe_key))
         if created:
             payloads = notification_payloads(created, actor_name=actor_name)
-            pushes = [(n.recipient_id, n.pk, p) for n, p in zip(created, payloads, strict=True)]
+            deliveries: list[tuple[int, PushMessage]] = [
+                (n.recipient_id, {"type": "notification", "notification": p})
+                for n, p in zip(created, payloads, strict=True)
+            ]
             email_now = [n.pk for n in created if n.email_due_at is not None and n.email_due_at <= now]
-            transaction.on_commit(partial(_after_notify_commit, pushes, email_now))
+            transaction.on_commit(partial(_after_notify_commit, deliveries, email_now))
     return created
 
 
@@ -174,22 +177,18 @@ def _insert(rows: list[Notification], *, deduplicated: bool) -> list[Notificatio
         return created
 
 
-def _after_notify_commit(pushes: list[tuple[int, int, dict]], email_now: list[int]) -> None:
+def _after_notify_commit(deliveries: list[tuple[int, PushMessage]], email_now: list[int]) -> None:
     """Runs after the caller's commit; never raises (the caller's work is done and must not look failed)."""
     try:
-        deliveries = []
-        for uid, _id, payload in pushes:
-            message: PushMessage = {"type": "notification", "notification": payload}
-            deliveries.append((uid, message))
         errors = push.send(deliveries)
         now = timezone.now()
         Delivery.objects.bulk_create(
             [
                 Delivery(
-                    notification_id=nid, channel=Delivery.Channel.WEBSOCKET, attempted_at=now,
+                    notification_id=message["notification"]["id"], channel=Delivery.Channel.WEBSOCKET, attempted_at=now,
                     status=Delivery.Status.FAILED if err else Delivery.Status.SENT, error=repr(err) if err else "",
                 )
-                for (_uid, nid, _p), err in zip(pushes, errors, strict=True)
+                for (_uid, message), err in zip(deliveries, errors, strict=True)
             ],
             batch_size=500,
         )

@@ -3,6 +3,8 @@
 `captured_pushes()` records what notify()/mark_read() hand to the relays (and still delivers it), so
 another app's test can assert who was told what, and that it happened after commit.
 
+`database_url()` hands the current (test) database to a daphne or a sender in a child process.
+
 A small asyncio websocket client (RFC 6455, text frames) to drive the notification socket from Python:
 the Redis tests and bench/notify.py use it against a real daphne. Written here rather than taken from
 autobahn because autobahn's asyncio flavour switches txaio globally, which breaks a daphne running in the
@@ -35,6 +37,18 @@ def captured_pushes() -> Iterator[list[tuple[int, dict]]]:
         yield sent
     finally:
         push.send = original
+
+
+def database_url() -> str:
+    """The database this process uses (the test database under the test runner), as a DATABASE_URL for a
+    child process: a daphne or a sender in another process must write and read the same rows."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"

@@ -71,11 +71,10 @@ class PeriodTaskMixin:
             flow_task=UnitAssignmentFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED],
             process__artifact_object_id__in=[c.pk for c in children]).select_related("process")
         links = {t.process.artifact_object_id: t.flow_task.reverse("index", args=[t.process_id, t.pk]) for t in tasks}
-        may_reopen = self.offers_reopen
         here = quote(self.request.get_full_path())
         return [{"assignment": c, "report": getattr(c, "unit_report", None), "review_url": links.get(c.pk),
                  "reopen_url": (f"{reverse('coordination:report_reopen', args=[c.pk])}?next={here}"
-                                if may_reopen and c.status == Assignment.Status.ACCEPTED else None)}
+                                if self.offers_reopen and c.status == Assignment.Status.ACCEPTED else None)}
                 for c in children]
 
 

@@ -370,6 +370,11 @@ def assignment_review(*, assignment: Assignment, user: User, accept: bool, comme
         assignment.status, assignment.return_comment = Assignment.Status.RETURNED, comment.strip()
     assignment.save()
     _event(assignment, AssignmentEvent.Kind.ACCEPTED if accept else AssignmentEvent.Kind.RETURNED, user, comment)
+    _notify_review(assignment, user, accept=accept, comment=comment)
+    return assignment
+
+
+def _notify_review(assignment: Assignment, user: User, *, accept: bool, comment: str) -> None:
     notify(
         [assignment.unit], kind="report_accepted" if accept else "report_returned", actor=user,
         title=(_("Báo cáo được chấp nhận: %(t)s") if accept else _("Báo cáo bị trả lại: %(t)s"))
@@ -377,16 +382,6 @@ def assignment_review(*, assignment: Assignment, user: User, accept: bool, comme
         body=comment, link=f"/coordination/assignments/{assignment.pk}/",
         level="info" if accept else "warning",
     )
-    return assignment
-
-
-def user_can_reopen(user: User, assignment: Assignment) -> bool:
-    """A relaying unit may send an accepted child back for correction while its own report can still change
-    (not sent yet, or returned to it by the issuer)."""
-    parent = assignment.parent
-    return (parent is not None and assignment.status == Assignment.Status.ACCEPTED
-            and parent.status in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED)
-            and org_selectors.user_can_act_for(user, parent.unit))
 
 
 @transaction.atomic
@@ -407,9 +402,7 @@ def assignment_reopen(*, assignment: Assignment, user: User, comment: str) -> As
         Assignment.Status.RETURNED, comment.strip(), None)
     assignment.save()
     _event(assignment, AssignmentEvent.Kind.RETURNED, user, comment)
-    notify([assignment.unit], kind="report_returned", actor=user, level="warning",
-           title=_("Báo cáo bị trả lại: %(t)s") % {"t": assignment.directive.title}, body=comment,
-           link=f"/coordination/assignments/{assignment.pk}/")
+    _notify_review(assignment, user, accept=False, comment=comment)
     return assignment
 
 
@@ -614,7 +607,6 @@ __all__ = [
     "assignment_rollup",
     "assignment_report",
     "assignment_review",
-    "user_can_reopen",
     "assignment_reopen",
     "user_can_cancel",
     "assignment_cancel",

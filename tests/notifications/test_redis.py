@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import connection
 
-from notifications.testing import WebSocketClient
+from notifications.testing import WebSocketClient, database_url
 from org.models import User
 
 from .conftest import requires_redis, session_cookie
@@ -32,15 +31,6 @@ users = list(User.objects.filter(username__startswith="burst_").order_by("userna
 for i in range(int(sys.argv[1])):
     notify(users, kind="task_assigned", title=f"Đợt {i}")
 """
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL for a child process."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def send_from_another_process(rounds: int) -> None:
