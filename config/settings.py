@@ -109,7 +109,10 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # The "expire" flavour stores each key on its own, so a periodic job's lock (lock_task) can carry a
+        # TTL on any Redis version (RedisHuey needs hash-field TTL, Redis 7.4+): a consumer killed while it
+        # holds one does not stop that job on every other consumer for good. Results expire after a day.
+        "huey_class": "huey.RedisExpireHuey",
         "name": "ttcs",
         "immediate": False,
         "connection": {"url": REDIS_URL},
@@ -128,9 +131,21 @@ else:
         "immediate": False,
         # SQLite is polled, and huey backs off to a poll every 10 s when idle: a fan-out queued after a quiet
         # minute (and the notifications it sends) waited that long. Polling once a second at most costs little.
-        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread", "max_delay": 1.0},
+        # SQLite keys cannot expire: a lock left by a killed process is cleared when the (only) consumer starts.
+        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread", "max_delay": 1.0,
+                     "flush_locks": True},
     }
 HUEY["immediate"] = env.bool("HUEY_IMMEDIATE", default=HUEY["immediate"])
+# Background work is at-least-once: huey drops a job whose worker dies, so every periodic job's lock expires
+# (seconds; None on SQLite, see above) and the reconcilers re-enqueue work whose visible state has said
+# "in progress" for longer than these grace periods (seconds). Tests and the kill test shorten them.
+HUEY_LOCK_TTL = env.int("HUEY_LOCK_TTL", default=600) if REDIS_URL else None
+FAN_OUT_GRACE_SECONDS = env.int("FAN_OUT_GRACE_SECONDS", default=300)
+AUDIO_QUEUED_GRACE_SECONDS = env.int("AUDIO_QUEUED_GRACE_SECONDS", default=300)
+# Longer than a rendering may take (editorial.speech times espeak-ng and Piper out after 300 s).
+AUDIO_RENDER_LEASE_SECONDS = env.int("AUDIO_RENDER_LEASE_SECONDS", default=900)
+# A claimed Zalo message is invisible to other workers this long; a worker that died mid-send is retried after.
+ZALO_CLAIM_LEASE_SECONDS = env.int("ZALO_CLAIM_LEASE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [

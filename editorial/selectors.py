@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -321,4 +322,21 @@ def published_bulletin(pk: int) -> Bulletin | None:
         Bulletin.objects.filter(pk=pk, published_revision__isnull=False)
         .select_related("published_revision", "published_revision__plan_topic", "drafting_unit")
         .first()
+    )
+
+
+# --------------------------------------------------------------------------------------------- background work
+
+
+def audio_renders_stalled(now: datetime | None = None) -> list[int]:
+    """Recordings whose job has vanished (its worker died): queued for longer than AUDIO_QUEUED_GRACE_SECONDS,
+    or rendering under a claim older than AUDIO_RENDER_LEASE_SECONDS. Oldest first."""
+    now = now or timezone.now()
+    queued_before = now - timedelta(seconds=settings.AUDIO_QUEUED_GRACE_SECONDS)
+    claimed_before = now - timedelta(seconds=settings.AUDIO_RENDER_LEASE_SECONDS)
+    return list(
+        BulletinAudio.objects.filter(
+            Q(status=BulletinAudio.Status.QUEUED, requested_at__lt=queued_before)
+            | Q(status=BulletinAudio.Status.RENDERING, render_started_at__lt=claimed_before)
+        ).order_by("requested_at", "pk").values_list("pk", flat=True)
     )

@@ -4,6 +4,7 @@ A task is executed either from its page (the view hands over `request.activation
 the process lock) or from code (`task_run`: lock, claim, start, then the same function)."""
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from coordination import services as coordination
 from coordination.models import Assignment, Directive
 from org.models import Unit, User
 
+logger = logging.getLogger(__name__)
 _local = threading.local()
 
 
@@ -157,6 +159,19 @@ def directive_fan_out(directive_id: int) -> int:
         after_commit(lambda: coordination.assignments_notify_received(directive, created))
         after_commit(lambda: directive_resume_if_done(directive.pk))
     return len(created)
+
+
+def fan_outs_reconcile(now=None) -> list[int]:
+    """Queue the fan-out again for every directive whose job vanished (the periodic reconciler). A duplicate
+    of a job that is only slow waits for the directive's lock, then finds the fan-out done and does nothing.
+    Returns the directives queued."""
+    from . import selectors
+
+    stalled = selectors.fan_outs_stalled(now)
+    for directive_id in stalled:
+        logger.warning("directive %s: its fan-out job vanished, queued again", directive_id)
+        _enqueue_fan_out(directive_id)
+    return stalled
 
 
 BULK_CHUNK = 500

@@ -1,5 +1,11 @@
-"""Background and periodic work (huey): directive fan-out, the deadline scan, opening reporting periods."""
+"""Background and periodic work (huey): directive fan-out, the deadline scan, opening reporting periods.
 
+A job is lost when its worker dies (huey has taken it off the queue): `reconcile_fan_outs_job` finds every
+directive still waiting for its fan-out after a grace period and queues it again; opening a period is found
+again by the next hourly run (it opens in one transaction, which a dead worker rolls back). Every lock expires
+(settings.HUEY_LOCK_TTL), so a consumer killed while holding one does not stop the job for good."""
+
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
@@ -14,13 +20,20 @@ def fan_out_job(directive_id: int) -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("deadline-scan")
+@lock_task("fan-out-reconcile", ttl=settings.HUEY_LOCK_TTL)
+def reconcile_fan_outs_job() -> list[int]:
+    """Every minute: queue again the fan-outs whose job vanished (workflows.selectors.fan_outs_stalled)."""
+    return services.fan_outs_reconcile()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("deadline-scan", ttl=settings.HUEY_LOCK_TTL)
 def deadline_scan_job():
     return deadlines_scan()
 
 
 @db_periodic_task(crontab(minute="7"))
-@lock_task("reporting-periods-open")
+@lock_task("reporting-periods-open", ttl=settings.HUEY_LOCK_TTL)
 def reporting_periods_open_job():
     """Hourly: open the half-year / annual period on its day (ReportingSchedule), once; catches up a missed day."""
     return [p.pk for p in reporting.periods_open_due()]

@@ -35,6 +35,8 @@ class BulletinAudio(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("người yêu cầu"))
     requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    # Set by the job that claims the rendering; a claim older than AUDIO_RENDER_LEASE_SECONDS is a dead worker's.
+    render_started_at = models.DateTimeField(_("bắt đầu tạo lúc"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("người xác nhận"))

@@ -2,7 +2,7 @@
 runs in one transaction and sends notifications through notifications.services.notify (pushed after commit)."""
 
 from ..rules import review_outcome
-from .audio import audio_confirm, audio_render, audio_request, audio_revision, audio_upload
+from .audio import audio_confirm, audio_render, audio_renders_reconcile, audio_request, audio_revision, audio_upload
 from .bulletins import (
     CONTENT_FIELDS,
     EDITABLE_FIELDS,
@@ -43,7 +43,8 @@ from .reviews import (
 
 __all__ = [
     "CONTENT_FIELDS", "EDITABLE_FIELDS", "PLAN_2025_FILE", "AlreadyDone", "approval_void", "attachment_add",
-    "attachment_remove", "audio_confirm", "audio_render", "audio_request", "audio_revision", "audio_upload",
+    "attachment_remove", "audio_confirm", "audio_render", "audio_renders_reconcile", "audio_request",
+    "audio_revision", "audio_upload",
     "bulletin_approve_emergency", "bulletin_correct", "bulletin_create", "bulletin_mark_approved",
     "bulletin_mark_changes_requested", "bulletin_mark_rejected", "bulletin_publish", "bulletin_return_to_board",
     "bulletin_schedule", "bulletin_sign_off", "bulletin_submit", "bulletin_unschedule", "bulletin_update",

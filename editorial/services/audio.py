@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,31 +88,53 @@ def audio_file_name(audio: BulletinAudio) -> str:
     return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}-{uuid.uuid4().hex}.wav"
 
 
+def audio_render_lease() -> timedelta:
+    return timedelta(seconds=settings.AUDIO_RENDER_LEASE_SECONDS)
+
+
 def audio_render(*, audio_id: int) -> BulletinAudio:
     """The background job: claim a queued recording (conditional UPDATE), render it into MEDIA_ROOT, record the
-    duration or the error. Running it twice renders once."""
-    claimed = BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.QUEUED).update(
-        status=BulletinAudio.Status.RENDERING)
+    duration or the error. Running it twice renders once. A rendering whose claim is older than the lease was
+    left by a worker that died (editorial.reconcile re-enqueues it): it may be claimed again, and only the
+    latest claim records its result, so a slow original that finishes after all changes nothing."""
+    now = timezone.now()
+    claimable = Q(status=BulletinAudio.Status.QUEUED) | Q(status=BulletinAudio.Status.RENDERING,
+                                                          render_started_at__lt=now - audio_render_lease())
+    claimed = BulletinAudio.objects.filter(claimable, pk=audio_id).update(
+        status=BulletinAudio.Status.RENDERING, render_started_at=now)
     audio = BulletinAudio.objects.select_related("revision").get(pk=audio_id)
     if not claimed:
         return audio
+    mine = BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.RENDERING, render_started_at=now)
     name = audio_file_name(audio)
     try:
         backend = _backend(audio, EditorialSettings.current())
         result = backend.render(audio.revision.spoken_text, Path(default_storage.path(name)))
     except SpeechError as exc:
-        BulletinAudio.objects.filter(pk=audio_id).update(status=BulletinAudio.Status.FAILED, error=str(exc),
-                                                         rendered_at=timezone.now())
+        mine.update(status=BulletinAudio.Status.FAILED, error=str(exc), rendered_at=timezone.now())
     except Exception as exc:
         logger.exception("rendering audio %s failed", audio_id)
-        BulletinAudio.objects.filter(pk=audio_id).update(status=BulletinAudio.Status.FAILED, error=repr(exc),
-                                                         rendered_at=timezone.now())
+        mine.update(status=BulletinAudio.Status.FAILED, error=repr(exc), rendered_at=timezone.now())
     else:
-        BulletinAudio.objects.filter(pk=audio_id).update(
-            status=BulletinAudio.Status.READY, file=name, duration_seconds=round(result.duration_seconds, 2),
-            voice=result.voice, error="", rendered_at=timezone.now())
+        if not mine.update(status=BulletinAudio.Status.READY, file=name,
+                           duration_seconds=round(result.duration_seconds, 2), voice=result.voice, error="",
+                           rendered_at=timezone.now()):
+            default_storage.delete(name)  # a later claim took over: its file is the one kept
     audio.refresh_from_db()
     return audio
+
+
+def audio_renders_reconcile(now=None) -> list[int]:
+    """Queue again every rendering whose job vanished (the periodic reconciler); the claim in audio_render
+    makes a queued-twice or still-running job render once. Returns the recordings queued."""
+    from .. import selectors
+    from ..tasks import render_audio
+
+    stalled = selectors.audio_renders_stalled(now)
+    for audio_id in stalled:
+        logger.warning("audio %s: its rendering job vanished, queued again", audio_id)
+        render_audio(audio_id)
+    return stalled
 
 
 @transaction.atomic

@@ -41,8 +41,6 @@ logger = logging.getLogger(__name__)
 READY_TO_PUBLISH = (Bulletin.Status.SIGNED_OFF, Bulletin.Status.SCHEDULED)
 ZALO_MAX_ATTEMPTS = 5
 ZALO_BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
-# A claimed message is invisible to other workers for this long; a worker that died mid-send is retried after it.
-ZALO_CLAIM_LEASE = timedelta(minutes=5)
 ZALO_TEXT_LIMIT = 2000
 
 
@@ -194,6 +192,12 @@ def _deliver_zalo_soon() -> None:
 # ------------------------------------------------------------------------------------------- Zalo outbox
 
 
+def zalo_claim_lease() -> timedelta:
+    """A claimed message is invisible to other workers for this long: a worker that died mid-send (its job lost
+    with it) leaves the message due again after it, and the every-minute job sends it."""
+    return timedelta(seconds=settings.ZALO_CLAIM_LEASE_SECONDS)
+
+
 def zalo_outbox_deliver(*, now: datetime | None = None, limit: int = 100, sender: ZaloSender | None = None) -> int:
     """Send the due Zalo messages; returns how many were sent. Each message is claimed with a conditional UPDATE
     (status, attempts and due time unchanged since it was read), so concurrent workers never send one twice.
@@ -206,7 +210,7 @@ def zalo_outbox_deliver(*, now: datetime | None = None, limit: int = 100, sender
     for pk, attempts in list(due):
         claimed = ZaloMessage.objects.filter(
             pk=pk, status=ZaloMessage.Status.PENDING, attempts=attempts, next_attempt_at__lte=now,
-        ).update(attempts=F("attempts") + 1, next_attempt_at=now + ZALO_CLAIM_LEASE)
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + zalo_claim_lease())
         if not claimed:
             continue
         message = ZaloMessage.objects.get(pk=pk)
