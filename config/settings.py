@@ -146,6 +146,8 @@ AUDIO_QUEUED_GRACE_SECONDS = env.int("AUDIO_QUEUED_GRACE_SECONDS", default=300)
 AUDIO_RENDER_LEASE_SECONDS = env.int("AUDIO_RENDER_LEASE_SECONDS", default=900)
 # A claimed Zalo message is invisible to other workers this long; a worker that died mid-send is retried after.
 ZALO_CLAIM_LEASE_SECONDS = env.int("ZALO_CLAIM_LEASE_SECONDS", default=300)
+# Likewise for a notification email (claimed, then sent within seconds).
+EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [

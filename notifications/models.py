@@ -49,8 +49,10 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("khóa chống trùng"), max_length=200, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    # Email outbox: due when set, claimed by a conditional UPDATE of emailed_at (once, whoever gets there first).
+    # Email outbox: due when set, claimed by a conditional UPDATE of email_claimed_at (whoever gets there first),
+    # done when emailed_at is set. A claim older than EMAIL_CLAIM_LEASE_SECONDS is a dead worker's: claimable again.
     email_due_at = models.DateTimeField(_("hạn gửi thư"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("đang gửi thư từ"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from functools import partial, reduce
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -258,12 +258,19 @@ def set_email_preferences(user: User, choices: dict[str, tuple[str, int]]) -> No
 # --------------------------------------------------------------------------------------------- e-mail
 
 
+def email_claim_lease() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
+
+
 def send_due_emails(*, ids: Iterable[int] | None = None, now: datetime | None = None, limit: int = 500) -> int:
     """Email the notifications that are due and still unread. Each row is claimed with a conditional UPDATE
-    of `emailed_at`, so two workers (or the urgent task and the periodic sweep) never send one twice.
+    of `email_claimed_at` (compared with the value read), so two workers (or the urgent task and the periodic
+    sweep) never send one twice; `emailed_at` marks it done right after the attempt. A claim older than the
+    lease was left by a worker that died before sending (its job lost with it): the sweep claims it again.
     Returns the number of emails sent."""
     now = now or timezone.now()
-    due = Notification.objects.filter(email_due_at__lte=now, emailed_at__isnull=True, read_at__isnull=True)
+    unclaimed = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - email_claim_lease())
+    due = Notification.objects.filter(unclaimed, email_due_at__lte=now, emailed_at__isnull=True, read_at__isnull=True)
     if ids is not None:
         due = due.filter(id__in=list(ids))
     candidates = list(due.select_related("recipient", "actor").order_by("email_due_at", "id")[:limit])
@@ -274,9 +281,9 @@ def send_due_emails(*, ids: Iterable[int] | None = None, now: datetime | None = 
     connection = get_connection(fail_silently=False)
     try:
         for n in candidates:
-            claimed = Notification.objects.filter(pk=n.pk, emailed_at__isnull=True, read_at__isnull=True).update(
-                emailed_at=now
-            )
+            claimed = Notification.objects.filter(
+                pk=n.pk, emailed_at__isnull=True, read_at__isnull=True, email_claimed_at=n.email_claimed_at,
+            ).update(email_claimed_at=now)
             if not claimed:
                 continue
             try:
@@ -287,6 +294,7 @@ def send_due_emails(*, ids: Iterable[int] | None = None, now: datetime | None = 
             else:
                 sent += 1
                 deliveries.append(_email_delivery(n, Delivery.Status.SENT, ""))
+            Notification.objects.filter(pk=n.pk).update(emailed_at=now)
     finally:
         try:
             connection.close()

@@ -1,5 +1,7 @@
 """Background email delivery (huey). Both tasks go through `send_due_emails`, which claims each row with a
-conditional UPDATE: running them twice, or on several consumers at once, sends each email once."""
+conditional UPDATE: running them twice, or on several consumers at once, sends each email once. An urgent
+email whose job was lost (its worker died) is sent by the periodic sweep, after the claim's lease if it had
+been claimed (settings.EMAIL_CLAIM_LEASE_SECONDS)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task

@@ -162,3 +162,18 @@ def test_a_lock_left_by_a_dead_holder_expires_on_redis():
     assert not stale.is_locked()
     assert stale.acquire()
     stale.release()
+
+
+@pytest.mark.skipif(bool(settings.REDIS_URL), reason="the embedded profile (huey on SQLite)")
+def test_the_embedded_consumer_clears_a_lock_left_by_a_killed_process(tmp_path):
+    """SQLite keys cannot expire: the web process's consumer (the only one) flushes stale locks as it starts."""
+    from huey import SqliteHuey
+
+    from config.embedded import ThreadedConsumer
+
+    huey = SqliteHuey("ttcs-test", filename=str(tmp_path / "huey.sqlite3"))
+    stale = huey.lock_task("deadline-scan")
+    stale.acquire()  # the process holding it was killed
+    assert stale.is_locked()
+    ThreadedConsumer(huey, **settings.HUEY["consumer"])
+    assert not stale.is_locked()
