@@ -170,6 +170,7 @@ def fan_outs_reconcile(now=None) -> list[int]:
     stalled = selectors.fan_outs_stalled(now)
     for directive_id in stalled:
         logger.warning("directive %s: its fan-out job vanished, queued again", directive_id)
+        cache.delete(fanout_progress_key(directive_id))  # what the dead job had done was rolled back
         _enqueue_fan_out(directive_id)
     return stalled
 
