@@ -146,7 +146,7 @@ def test_a_zalo_message_claimed_by_a_dead_worker_is_sent_once_after_its_lease(de
 
 def test_a_scheduled_publication_whose_worker_died_is_published_once_by_the_next_run(demo):
     """The claim and the publication are one transaction: a worker dying half-way leaves the bulletin
-    scheduled ("Đã lên lịch"), and the every-minute job publishes it once."""
+    scheduled ("Đã hẹn giờ phát hành"), and the every-minute job publishes it once."""
     with time_machine.travel(T0, tick=False):
         bulletin = signed_off()
         services.bulletin_schedule(bulletin=bulletin, user=u("vanphong"), publish_at=T0 + timedelta(hours=1))
