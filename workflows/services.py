@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -161,9 +162,10 @@ def directive_fan_out(directive_id: int) -> int:
     return len(created)
 
 
-def fan_outs_reconcile(now=None) -> list[int]:
+def fan_outs_reconcile(now: datetime | None = None) -> list[int]:
     """Queue the fan-out again for every directive whose job vanished (the periodic reconciler). A duplicate
-    of a job that is only slow waits for the directive's lock, then finds the fan-out done and does nothing.
+    of a job that is only slow finds the directive's lock taken (the job retries; a later reconcile queues it
+    again if need be) or, once it gets the lock, the fan-out task done: it creates nothing.
     Returns the directives queued."""
     from . import selectors
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -124,7 +124,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
     return audio
 
 
-def audio_renders_reconcile(now=None) -> list[int]:
+def audio_renders_reconcile(now: datetime | None = None) -> list[int]:
     """Queue again every rendering whose job vanished (the periodic reconciler); the claim in audio_render
     makes a queued-twice or still-running job render once. Returns the recordings queued."""
     from .. import selectors

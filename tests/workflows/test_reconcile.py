@@ -18,6 +18,7 @@ from workflows import reporting, selectors, services, tasks
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
+from ..conftest import requires_postgres
 from ..coordination.helpers import STATUS, approve, issue, unit
 from ..coordination.reporting_helpers import small_org
 
@@ -177,3 +178,44 @@ def test_the_embedded_consumer_clears_a_lock_left_by_a_killed_process(tmp_path):
     assert stale.is_locked()
     ThreadedConsumer(huey, **settings.HUEY["consumer"])
     assert not stale.is_locked()
+
+
+@requires_postgres
+def test_a_duplicate_fan_out_running_beside_a_slow_original_creates_nothing(demo_transactional, user, monkeypatch):
+    """Real threads and connections: the reconciler's copy starts while the original (526 communes) holds
+    the directive's lock; it either fails to get the lock (huey retries it) or gets it after the commit and
+    finds the fan-out done. Either way every commune gets one assignment."""
+    import threading
+
+    from django.db import connection
+    from viewflow.workflow.exceptions import FlowLockFailed
+
+    directive = issue(user("phongtt"), [], sets=["all_communes"])
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_enqueue_fan_out", lambda directive_id: None)  # the job is lost
+        approve(directive, user("giamdoc"))
+    assert directive.status == Directive.Status.FANNING_OUT and not directive.assignments.exists()
+
+    results, started = {}, threading.Event()
+
+    def run(name):
+        if name == "duplicate":
+            started.wait(10)
+            time.sleep(0.05)
+        else:
+            started.set()
+        try:
+            results[name] = services.directive_fan_out(directive.pk)
+        except FlowLockFailed:
+            results[name] = "locked"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("original", "duplicate")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results["original"] == 526 and results["duplicate"] in (0, "locked")
+    units = list(Assignment.objects.filter(directive=directive).values_list("unit_id", flat=True))
+    assert len(units) == len(set(units)) == 526
