@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from org import selectors as org_selectors
+from org.audit import HistoryEntry, history_entries
 from org.models import Role, Unit, UnitKind, User
 
 from . import access
@@ -322,3 +323,8 @@ def published_bulletin(pk: int) -> Bulletin | None:
         .select_related("published_revision", "published_revision__plan_topic", "drafting_unit")
         .first()
     )
+
+
+def bulletin_history(bulletin: Bulletin) -> list[HistoryEntry]:
+    """Field-level changes of the working copy (who, when, old → new), beside the event log."""
+    return history_entries(bulletin)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.audit import records_actor
 from org.models import User
 
 from .. import access
@@ -40,6 +41,7 @@ def _require_audio_rights(user: User, bulletin: Bulletin) -> BulletinRevision:
     return revision
 
 
+@records_actor
 @transaction.atomic
 def audio_request(*, bulletin: Bulletin, user: User, engine: str | None = None, voice: str = "") -> BulletinAudio:
     """Queue a rendering of the revision (espeak-ng by default; Piper when its voice file is configured). Asking
@@ -112,6 +114,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
     return audio
 
 
+@records_actor
 @transaction.atomic
 def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     """A presenter's own recording (PCM WAV) instead of synthesis; its duration is read from the file."""
@@ -132,6 +135,7 @@ def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     return audio
 
 
+@records_actor
 @transaction.atomic
 def audio_confirm(*, audio: BulletinAudio, user: User) -> BulletinAudio:
     """The editor listened and confirms this recording of the approved revision as the one to broadcast. A

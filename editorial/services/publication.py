@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
+from org.audit import records_actor
 from org.models import User
 
 from .. import access, signals
@@ -46,6 +47,7 @@ ZALO_CLAIM_LEASE = timedelta(minutes=5)
 ZALO_TEXT_LIMIT = 2000
 
 
+@records_actor
 @transaction.atomic
 def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -> Bulletin:
     """Publish a signed-off bulletin at a set time (the periodic job does it); may be moved while scheduled."""
@@ -62,6 +64,7 @@ def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_unschedule(*, bulletin: Bulletin, user: User) -> Bulletin:
     require(access.can_publish(user), _("Chỉ Văn phòng Sở hoặc Lãnh đạo Sở được phát hành bản tin."))
@@ -74,6 +77,7 @@ def bulletin_unschedule(*, bulletin: Bulletin, user: User) -> Bulletin:
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_publish(*, bulletin: Bulletin, user: User | None = None) -> Bulletin:
     """Publish now (user: the Office or a leader; None: the workflow engine)."""
