@@ -23,6 +23,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view_title(self, request, obj):
+        return _("Lịch sử thay đổi: %s") % obj
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

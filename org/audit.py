@@ -64,11 +64,12 @@ def history_user_get(instance=None, request=None, **kwargs):
     return user if user is not None and user.is_authenticated else None
 
 
-def history_records(**options):
-    """The HistoricalRecords every audited model uses (same actor rule everywhere)."""
+def history_records(name, **options):
+    """The HistoricalRecords every audited model uses (same actor rule everywhere). `name` is the history
+    table's Vietnamese verbose name (simple-history's default, "historical …", is not translatable)."""
     from simple_history.models import HistoricalRecords
 
-    return HistoricalRecords(get_user=history_user_get, **options)
+    return HistoricalRecords(get_user=history_user_get, verbose_name=name, verbose_name_plural=name, **options)
 
 
 # --- reading -----------------------------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ class Membership(models.Model):
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     is_leader = models.BooleanField(_("lãnh đạo đơn vị"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = history_records()
+    history = history_records(_("lịch sử phân công"))
 
     class Meta:
         verbose_name = _("phân công")

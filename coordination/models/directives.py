@@ -92,7 +92,7 @@ class Directive(models.Model):
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
     # Every version: who, when, what (a return → revise → return keeps each comment and each text).
-    history = history_records(excluded_fields=["fanout_total", "fanout_done"])
+    history = history_records(_("lịch sử văn bản chỉ đạo"), excluded_fields=["fanout_total", "fanout_done"])
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
@@ -155,7 +155,7 @@ class Assignment(models.Model):
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     relayed = models.BooleanField(_("đã giao tiếp cho cấp dưới"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
-    history = history_records()
+    history = history_records(_("lịch sử nhiệm vụ đơn vị"))
 
     class Meta:
         verbose_name = _("nhiệm vụ đơn vị")

@@ -177,7 +177,7 @@ class ReportingPeriod(models.Model):
                                   related_name="+", verbose_name=_("người mở kỳ"))
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    history = history_records()
+    history = history_records(_("lịch sử kỳ báo cáo"))
 
     class Meta:
         verbose_name = _("kỳ báo cáo")

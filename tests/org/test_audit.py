@@ -21,7 +21,7 @@ def test_membership_change_in_admin_records_the_admin(demo, user, client):
     assert row.history_type == "~" and row.history_user == admin and row.is_leader
 
     page = client.get(f"/admin/org/membership/{membership.pk}/history/").content.decode()
-    assert "Lịch sử thay đổi" in page and admin.get_full_name() in page
+    assert f"Lịch sử thay đổi: {membership}" in page and admin.get_full_name() in page
     assert "Lãnh đạo đơn vị: Không → Có" in page
 
 
