@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notifications.services import notify
 from org import selectors as org_selectors
@@ -190,7 +190,10 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
         for u in nested if u.pk not in have
     ], Assignment, default_user=actor)
     relayed = {c.parent_id for c in children} - {p.pk for p in parents.values() if p.relayed}
-    Assignment.objects.filter(pk__in=relayed).update(relayed=True)
+    relaying = [p for p in parents.values() if p.pk in relayed]
+    for p in relaying:
+        p.relayed = True
+    bulk_update_with_history(relaying, Assignment, ["relayed"], default_user=actor)
     AssignmentEvent.objects.bulk_create(
         [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in children]
         + [AssignmentEvent(assignment_id=pk, kind=AssignmentEvent.Kind.RELAYED, actor=actor,
@@ -560,7 +563,10 @@ def _remind(assignment: Assignment, hours: int) -> bool:
 def _mark_overdue(assignment: Assignment, now: datetime) -> int:
     if not _once(assignment, AssignmentEvent.Kind.OVERDUE, "overdue"):
         return 0
-    Assignment.objects.filter(pk=assignment.pk).update(overdue_since=assignment.deadline)
+    # Saved on a fresh row (not the scan's possibly stale copy) so the history snapshot is true.
+    fresh = Assignment.objects.get(pk=assignment.pk)
+    fresh.overdue_since, fresh._change_reason = assignment.deadline, _("Quá hạn")
+    fresh.save(update_fields=["overdue_since"])
     notify([assignment.unit], kind="overdue", level="urgent",
            title=_("Quá hạn: %(t)s") % {"t": _title(assignment)},
            link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"overdue:{assignment.pk}")

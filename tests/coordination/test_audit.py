@@ -156,3 +156,34 @@ def test_directive_page_query_count_does_not_grow_with_history(demo, user, clien
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert "Ý kiến 8" in history_section(response.content.decode())
+
+
+def test_overdue_marking_is_in_the_history_as_the_system(directive, user, client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from coordination.services import deadlines_scan
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    a = assignment_of(directive, "phuong_phuc_xa")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadlines_scan(now=a.deadline + timedelta(hours=1)).overdue == 4
+    row = a.history.order_by("-history_date", "-history_id").first()
+    assert row.overdue_since == a.deadline and row.history_user is None and row.history_change_reason == "Quá hạn"
+    client.force_login(user("phuong_phuc_xa"))
+    section = history_section(client.get(f"/coordination/assignments/{a.pk}/").content.decode())
+    assert "Hệ thống" in section and "Quá hạn từ: — → " in section
+
+
+def test_periods_nested_fan_out_records_the_relay_flag_in_history(demo, user, django_capture_on_commit_callbacks):
+    from workflows import reporting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        period = reporting.period_open(user=user("phongtt"), kind="annual", year=2032)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(period.directive, user("giamdoc"))
+    assert open_task(period.directive, DirectiveFlow.wait_assignments)
+    district = period.directive.assignments.filter(relayed=True).first()
+    assert district is not None
+    last = district.history.order_by("-history_date", "-history_id").first()
+    assert last.relayed and last.history_user == user("giamdoc")
