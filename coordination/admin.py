@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from org.admin import AuditedAdmin
+
 from .models import Assignment, AssignmentEvent, DeadlinePolicy, Directive, Urgency
 
 
@@ -14,7 +16,7 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(AuditedAdmin):
     list_display = ["title", "issuing_unit", "urgency", "deadline", "status", "created_at"]
     list_filter = ["status", "urgency"]
     search_fields = ["title"]
@@ -29,7 +31,7 @@ class AssignmentEventInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
     list_display = ["directive", "unit", "status", "deadline", "received_at", "reported_at"]
     list_filter = ["status"]
     search_fields = ["unit__name", "directive__title"]

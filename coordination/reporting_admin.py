@@ -4,6 +4,8 @@ shown read-only (they change through the flows). Imported by admin.py."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from org.admin import AuditedAdmin
+
 from .models import Indicator, ReportingPeriod, ReportingSchedule, UnitReport
 
 
@@ -25,7 +27,7 @@ class ReportingScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["__str__", "structure", "cutoff_date", "due_date", "status", "directive", "opened_at"]
     list_filter = ["kind", "year", "structure", "status"]
     readonly_fields = ["status", "directive", "opened_at", "opened_by", "closed_at", "frozen_indicators"]

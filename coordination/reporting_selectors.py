@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from org import selectors as org_selectors
+from org.audit import HistoryEntry, history_entries
 from org.models import Structure, Unit, UnitKind, User
 
 from .models import Assignment, IndicatorKind, ReportingPeriod, UnitReport
@@ -222,3 +223,7 @@ def numeric_value(indicator: dict, value):
         return int(value)
     number = Decimal(str(value))
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def period_history(period: ReportingPeriod) -> list[HistoryEntry]:
+    return history_entries(period)

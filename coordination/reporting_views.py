@@ -66,6 +66,7 @@ def period_detail(request, pk):
         "rows": value_rows(period.indicators, city["values"], previous_totals, aggregate=True),
         "district_table": district_table, "progress": selectors.completeness_counts(period, scope),
         "whole": scope is None, "can_manage": _can_manage(request.user),
+        "history": selectors.period_history(period),
     })
 
 

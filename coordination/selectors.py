@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from org import selectors as org_selectors
+from org.audit import HistoryEntry, history_entries
 from org.models import User
 
 from .models import Assignment, Directive
@@ -73,3 +74,12 @@ def assignment_for_user(user: User, pk: int) -> Assignment | None:
     if org_selectors.user_can_see_unit(user, assignment.unit) or user_sees_whole_directive(user, assignment.directive):
         return assignment_detail(pk)
     return None
+
+
+def directive_history(directive: Directive) -> list[HistoryEntry]:
+    """Every version of the directive (each leader comment, each text), oldest first."""
+    return history_entries(directive)
+
+
+def assignment_history(assignment: Assignment) -> list[HistoryEntry]:
+    return history_entries(assignment)

@@ -49,6 +49,7 @@ def directive_detail(request, pk):
         "rows": [(a, a.late_by(now)) for a in page],
         "progress": selectors.directive_progress(directive),
         "whole": selectors.user_sees_whole_directive(request.user, directive),
+        "history": selectors.directive_history(directive),
     })
 
 
@@ -77,4 +78,5 @@ def assignment_detail(request, pk):
     assignment = selectors.assignment_for_user(request.user, pk)
     if assignment is None:
         raise Http404
-    return render(request, "coordination/assignment_detail.html", {"assignment": assignment})
+    return render(request, "coordination/assignment_detail.html", {
+        "assignment": assignment, "history": selectors.assignment_history(assignment)})

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from org.admin import AuditedAdmin
+
 from .models import (
     BroadcastLimit,
     Bulletin,
@@ -64,7 +66,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ReadOnlyAdmin):
+class BulletinAdmin(AuditedAdmin, ReadOnlyAdmin):
     list_display = ["title", "status", "priority", "drafting_unit", "plan_topic", "updated_at"]
     list_filter = ["status", "priority"]
     search_fields = ["title"]

@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from org import selectors as org_selectors
+from org.audit import HistoryEntry, history_entries
 from org.models import Role, Unit, UnitKind, User
 
 from . import access
@@ -340,3 +341,8 @@ def audio_renders_stalled(now: datetime | None = None) -> list[int]:
             | Q(status=BulletinAudio.Status.RENDERING, render_started_at__lt=claimed_before)
         ).order_by("requested_at", "pk").values_list("pk", flat=True)
     )
+
+
+def bulletin_history(bulletin: Bulletin) -> list[HistoryEntry]:
+    """Field-level changes of the working copy (who, when, old → new), beside the event log."""
+    return history_entries(bulletin)

@@ -127,6 +127,7 @@ def bulletin_detail(request, pk):
         "audio_revision": audio_revision,
         "attachments": list(bulletin.attachments.all()),
         "events": list(bulletin.events.select_related("actor", "revision").order_by("-created_at", "-pk")[:100]),
+        "history": selectors.bulletin_history(bulletin),
         "reviewers": selectors.review_round_state(bulletin),
         "deliveries": selectors.bulletin_deliveries(bulletin),
         "zalo_messages": selectors.bulletin_zalo_messages(bulletin),

@@ -2,9 +2,29 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .audit import history_entries
 from .models import Membership, Unit, User
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """simple-history's admin "Lịch sử" page, showing the same readable entries as the object's own page
+    (Vietnamese labels, display values). Reverting is off: a revert would bypass the services' rules."""
+
+    object_history_template = "org/admin_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {"history": history_entries(obj) if obj is not None else []}
+        return super().history_view(request, object_id, extra_context={**extra, **(extra_context or {})})
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view_title(self, request, obj):
+        return _("Lịch sử thay đổi: %s") % obj
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,7 +57,7 @@ class UnitAdmin(GuardedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "unit", "role", "is_leader", "created_at"]
     list_filter = ["role", "is_leader", "unit__kind", "unit__structure"]
     search_fields = ["user__username", "user__full_name", "unit__name"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .audit import history_records
+
 
 class UnitKind(models.TextChoices):
     CITY = "city", _("Thành phố")
@@ -103,6 +105,7 @@ class Membership(models.Model):
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     is_leader = models.BooleanField(_("lãnh đạo đơn vị"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = history_records(_("lịch sử phân công"))
 
     class Meta:
         verbose_name = _("phân công")

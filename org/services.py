@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from .models import Membership, Role, Unit, UnitGroupObjectPermission, UnitKind, User
 from .roles import ROLE_PERMISSIONS, role_group_name, unit_group_name
@@ -182,9 +183,9 @@ def memberships_add(rows: list[tuple[User, Unit, str, bool]]) -> None:
     have = set(
         Membership.objects.filter(user__in=[r[0] for r in rows]).values_list("user_id", "unit_id", "role")
     )
-    Membership.objects.bulk_create(
+    bulk_create_with_history(
         [Membership(user=u, unit=unit, role=role, is_leader=leader) for u, unit, role, leader in rows
-         if (u.pk, unit.pk, role) not in have]
+         if (u.pk, unit.pk, role) not in have], Membership,
     )
     role_groups = {g.name: g.pk for g in Group.objects.filter(name__startswith="role:")}
     through = User.groups.through

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from coordination import services as coordination
 from coordination.models import Assignment, ReportingPeriod, ReportingSchedule, UnitReport
 from org import selectors as org_selectors
+from org.audit import records_actor
 from org.models import User
 
 from . import services
@@ -27,6 +28,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
+@records_actor
 def period_open(*, user: User, kind: str, year: int, structure: str | None = None) -> ReportingPeriod:
     """Open a reporting period: one transaction for the period, its directive and (when the opener may
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""

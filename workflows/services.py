@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from coordination import services as coordination
 from coordination.models import Assignment, Directive
+from org.audit import history_actor
 from org.models import Unit, User
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def task_run(task: Task, user: User, action: Callable, **kwargs):
     """Execute a human task from code: take the process lock, claim it for `user` when it is still in the
     queue, start it and run `action(activation, user, **kwargs)`."""
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic():
+    with flow_class.lock(task.process_id), transaction.atomic(), history_actor(user):
         task = _fresh_task(flow_class, task.pk)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
@@ -154,8 +155,11 @@ def directive_fan_out(directive_id: int) -> int:
         Directive.objects.filter(pk=directive.pk).update(fanout_total=len(units))
         created = coordination.assignments_create_for_targets(directive, units, actor=directive.approved_by)
         assignment_processes_start(created, progress_key=fanout_progress_key(directive.pk))
-        Directive.objects.filter(pk=directive.pk).update(status=Directive.Status.IN_PROGRESS,
-                                                         fanout_done=len(created))
+        # Saved (not updated) so the directive's history records the step, in the approving leader's name.
+        directive.status, directive.fanout_total, directive.fanout_done = (
+            Directive.Status.IN_PROGRESS, len(units), len(created))
+        directive._history_user = directive.approved_by
+        directive.save(update_fields=["status", "fanout_total", "fanout_done"])
         DirectiveFlow.fan_out.run(task)
         after_commit(lambda: coordination.assignments_notify_received(directive, created))
         after_commit(lambda: directive_resume_if_done(directive.pk))

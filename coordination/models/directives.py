@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.audit import history_records
 from org.models import Unit
 
 
@@ -86,8 +87,12 @@ class Directive(models.Model):
     fanout_done = models.PositiveIntegerField(default=0)
     summary = models.TextField(_("tổng kết"), blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("người hủy"))
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # Every version: who, when, what (a return → revise → return keeps each comment and each text).
+    history = history_records(_("lịch sử văn bản chỉ đạo"), excluded_fields=["fanout_total", "fanout_done"])
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
@@ -150,6 +155,7 @@ class Assignment(models.Model):
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     relayed = models.BooleanField(_("đã giao tiếp cho cấp dưới"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    history = history_records(_("lịch sử nhiệm vụ đơn vị"))
 
     class Meta:
         verbose_name = _("nhiệm vụ đơn vị")

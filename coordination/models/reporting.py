@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.audit import history_records
 from org.models import Structure, Unit
 
 from .directives import Assignment, Directive
@@ -176,6 +177,7 @@ class ReportingPeriod(models.Model):
                                   related_name="+", verbose_name=_("người mở kỳ"))
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    history = history_records(_("lịch sử kỳ báo cáo"))
 
     class Meta:
         verbose_name = _("kỳ báo cáo")

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notifications.services import notify
 from org import selectors as org_selectors
+from org.audit import records_actor
 from org.models import Unit, UnitKind, User
 from org.targets import TARGET_SETS, targets_resolve
 
@@ -77,6 +79,7 @@ def user_can_approve(user: User) -> bool:
     return user.has_perm("coordination.approve_directive")
 
 
+@records_actor
 @transaction.atomic
 def directive_create(
     *, user: User, issuing_unit: Unit, title: str, instructions: str, urgency: Urgency,
@@ -103,6 +106,7 @@ def directive_create(
     return directive
 
 
+@records_actor
 @transaction.atomic
 def directive_decide(*, directive: Directive, user: User, approve: bool, comment: str = "") -> Directive:
     """A leader approves the directive (it will be fanned out) or returns it with a comment."""
@@ -115,10 +119,12 @@ def directive_decide(*, directive: Directive, user: User, approve: bool, comment
     directive.status = Directive.Status.FANNING_OUT if approve else Directive.Status.RETURNED
     directive.approved_by, directive.approved_at = (user, timezone.now()) if approve else (None, None)
     directive.approval_comment = comment.strip()
+    directive._change_reason = _("Lãnh đạo duyệt") if approve else _("Lãnh đạo trả lại")
     directive.save()
     return directive
 
 
+@records_actor
 @transaction.atomic
 def directive_revise(*, directive: Directive, user: User, title: str, instructions: str,
                      deadline: datetime | None = None) -> Directive:
@@ -131,10 +137,12 @@ def directive_revise(*, directive: Directive, user: User, title: str, instructio
         directive.deadline = deadline
     directive.status = Directive.Status.PENDING_APPROVAL
     directive.full_clean()
+    directive._change_reason = _("Sửa và trình lại")
     directive.save()
     return directive
 
 
+@records_actor
 @transaction.atomic
 def directive_close(*, directive: Directive, user: User, summary: str) -> Directive:
     if not org_selectors.user_can_act_for(user, directive.issuing_unit):
@@ -153,8 +161,9 @@ def assignments_create(directive: Directive, units: list[Unit], *, parent: Assig
     """One assignment per unit, skipping units that already have one for this directive (idempotent)."""
     have = set(directive.assignments.filter(unit__in=units).values_list("unit_id", flat=True))
     deadline = parent.deadline if parent else directive.deadline
-    created = Assignment.objects.bulk_create(
-        [Assignment(directive=directive, unit=u, parent=parent, deadline=deadline) for u in units if u.pk not in have]
+    created = bulk_create_with_history(
+        [Assignment(directive=directive, unit=u, parent=parent, deadline=deadline) for u in units if u.pk not in have],
+        Assignment, default_user=actor,
     )
     AssignmentEvent.objects.bulk_create(
         [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in created]
@@ -176,12 +185,15 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
     parent_units = {u.parent_id for u in nested}
     parents = {a.unit_id: a for a in directive.assignments.filter(parent=None, unit_id__in=parent_units)}
     have = set(directive.assignments.filter(unit_id__in=nested_ids).values_list("unit_id", flat=True))
-    children = Assignment.objects.bulk_create([
+    children = bulk_create_with_history([
         Assignment(directive=directive, unit=u, parent=parents[u.parent_id], deadline=parents[u.parent_id].deadline)
         for u in nested if u.pk not in have
-    ])
+    ], Assignment, default_user=actor)
     relayed = {c.parent_id for c in children} - {p.pk for p in parents.values() if p.relayed}
-    Assignment.objects.filter(pk__in=relayed).update(relayed=True)
+    relaying = [p for p in parents.values() if p.pk in relayed]
+    for p in relaying:
+        p.relayed = True
+    bulk_update_with_history(relaying, Assignment, ["relayed"], default_user=actor)
     AssignmentEvent.objects.bulk_create(
         [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in children]
         + [AssignmentEvent(assignment_id=pk, kind=AssignmentEvent.Kind.RELAYED, actor=actor,
@@ -219,6 +231,7 @@ def _locked(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update().select_related("directive", "unit").get(pk=assignment.pk)
 
 
+@records_actor
 @transaction.atomic
 def assignment_acknowledge(*, assignment: Assignment, user: User, planned_air_at: datetime | None = None) -> Assignment:
     """Record receipt ("đã nhận") once; a second click or a second officer gets AlreadyDone. For a normal
@@ -244,6 +257,7 @@ def officer_candidates(assignment: Assignment):
     return org_selectors.people_of_unit(assignment.unit)
 
 
+@records_actor
 @transaction.atomic
 def assignment_name_officer(*, assignment: Assignment, user: User, officer: User) -> Assignment:
     """The issuer (or the relaying district) names the officer who handles a unit's assignment."""
@@ -264,6 +278,7 @@ def relay_candidates(assignment: Assignment) -> list[Unit]:
     return list(org_selectors.units_under(assignment.unit).filter(kind=UnitKind.COMMUNE).order_by("path"))
 
 
+@records_actor
 @transaction.atomic
 def assignment_relay(*, assignment: Assignment, user: User, units: list[Unit]) -> list[Assignment]:
     """A district passes the work to its communes: child assignments of the same directive."""
@@ -306,6 +321,7 @@ def assignment_rollup(assignment: Assignment, now: datetime | None = None) -> Ro
     )
 
 
+@records_actor
 @transaction.atomic
 def assignment_report(*, assignment: Assignment, user: User, text: str, figures: dict | None = None,
                       files: list | None = None, broadcast: dict | None = None) -> Assignment:
@@ -355,6 +371,7 @@ def _check_report_requirements(assignment: Assignment, *, text: str, figures: di
     uploads_validate(files)
 
 
+@records_actor
 @transaction.atomic
 def assignment_review(*, assignment: Assignment, user: User, accept: bool, comment: str = "") -> Assignment:
     if not org_selectors.user_can_act_for(user, reviewer_unit(assignment)):
@@ -384,6 +401,7 @@ def _notify_review(assignment: Assignment, user: User, *, accept: bool, comment:
     )
 
 
+@records_actor
 @transaction.atomic
 def assignment_reopen(*, assignment: Assignment, user: User, comment: str) -> Assignment:
     """The relaying unit returns a child it had accepted: the child reports again, and the relaying unit's own
@@ -410,6 +428,7 @@ def user_can_cancel(user: User, assignment: Assignment) -> bool:
     return org_selectors.user_can_act_for(user, reviewer_unit(assignment))
 
 
+@records_actor
 @transaction.atomic
 def assignment_cancel(*, assignment: Assignment, user: User | None, reason: str) -> list[Assignment]:
     """Cancel one unit's assignment and everything relayed from it. Returns what was cancelled."""
@@ -417,6 +436,10 @@ def assignment_cancel(*, assignment: Assignment, user: User | None, reason: str)
         raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do hủy.")})
+    return _cancel_cascade(assignment, user, reason)
+
+
+def _cancel_cascade(assignment: Assignment, actor: User | None, reason: str) -> list[Assignment]:
     cancelled = []
     stack = [assignment]
     while stack:
@@ -425,17 +448,19 @@ def assignment_cancel(*, assignment: Assignment, user: User | None, reason: str)
             continue
         current.status, current.cancel_reason, current.closed_at = (
             Assignment.Status.CANCELLED, reason.strip(), timezone.now())
+        current._change_reason = reason.strip()
         current.save()
-        _event(current, AssignmentEvent.Kind.CANCELLED, user, reason)
+        _event(current, AssignmentEvent.Kind.CANCELLED, actor, reason)
         cancelled.append(current)
         stack.extend(current.children.all())
     if cancelled:
-        notify([a.unit for a in cancelled], kind="directive_received", actor=user, level="warning",
+        notify([a.unit for a in cancelled], kind="directive_received", actor=actor, level="warning",
                title=_("Nhiệm vụ đã bị hủy: %(t)s") % {"t": assignment.directive.title}, body=reason,
                link=f"/coordination/assignments/{assignment.pk}/")
     return cancelled
 
 
+@records_actor
 @transaction.atomic
 def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[Assignment]:
     if not org_selectors.user_can_act_for(user, directive.issuing_unit) and not user_can_approve(user):
@@ -444,13 +469,18 @@ def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[A
         raise ValidationError({"reason": _("Hãy ghi lý do hủy.")})
     cancelled = []
     for top in directive.assignments.filter(parent=None).exclude(status__in=Assignment.CLOSED):
-        cancelled += assignment_cancel(assignment=top, user=None, reason=reason)
+        cancelled += _cancel_cascade(top, user, reason)
     directive.status, directive.cancel_reason, directive.closed_at = (
         Directive.Status.CANCELLED, reason.strip(), timezone.now())
+    directive.cancelled_by = user
+    directive._change_reason = reason.strip()
     directive.save()
-    # A reporting period carried by this directive ends with it (and may be opened again).
-    ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED).update(
-        status=ReportingPeriod.Status.CANCELLED, closed_at=directive.closed_at)
+    # A reporting period carried by this directive ends with it (and may be opened again); saved one by one
+    # (there is at most one) so its history records the cancellation.
+    for period in ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED):
+        period.status, period.closed_at, period._change_reason = (
+            ReportingPeriod.Status.CANCELLED, directive.closed_at, reason.strip())
+        period.save()
     return cancelled
 
 
@@ -533,7 +563,10 @@ def _remind(assignment: Assignment, hours: int) -> bool:
 def _mark_overdue(assignment: Assignment, now: datetime) -> int:
     if not _once(assignment, AssignmentEvent.Kind.OVERDUE, "overdue"):
         return 0
-    Assignment.objects.filter(pk=assignment.pk).update(overdue_since=assignment.deadline)
+    # Saved on a fresh row (not the scan's possibly stale copy) so the history snapshot is true.
+    fresh = Assignment.objects.get(pk=assignment.pk)
+    fresh.overdue_since, fresh._change_reason = assignment.deadline, _("Quá hạn")
+    fresh.save(update_fields=["overdue_since"])
     notify([assignment.unit], kind="overdue", level="urgent",
            title=_("Quá hạn: %(t)s") % {"t": _title(assignment)},
            link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"overdue:{assignment.pk}")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org import selectors as org_selectors
+from org.audit import records_actor
 from org.models import Structure, Unit, UnitKind, User
 
 from ..models import (
@@ -203,6 +204,7 @@ def schedule_for(kind: str) -> ReportingSchedule:
     return schedule
 
 
+@records_actor
 @transaction.atomic
 def period_prepare(*, user: User, kind: str, year: int, structure: str) -> ReportingPeriod:
     """Create the period (or take the one prepared in admin) and freeze the indicator set into it.
@@ -265,6 +267,7 @@ def period_attach_directive(*, period: ReportingPeriod, directive: Directive) ->
     return period
 
 
+@records_actor
 @transaction.atomic
 def period_close(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
     """Mark the period finished (its directive is closed by the flow's close task)."""
@@ -317,6 +320,7 @@ def _editable_assignment(user: User, assignment: Assignment) -> tuple[Assignment
     return assignment, period
 
 
+@records_actor
 @transaction.atomic
 def report_save_draft(*, assignment: Assignment, user: User, values: dict | None = None,
                       notes: str = "") -> UnitReport:
@@ -335,6 +339,7 @@ def report_save_draft(*, assignment: Assignment, user: User, values: dict | None
     return report
 
 
+@records_actor
 @transaction.atomic
 def report_submit(*, assignment: Assignment, user: User, values: dict | None = None, notes: str = "") -> UnitReport:
     """Validate everything and send the report up: the engine's assignment_report moves the assignment on
@@ -356,6 +361,7 @@ def report_submit(*, assignment: Assignment, user: User, values: dict | None = N
     return report
 
 
+@records_actor
 @transaction.atomic
 def report_review(*, assignment: Assignment, user: User, accept: bool, comment: str = "") -> UnitReport:
     """The reviewing unit (the district for its communes, the Department otherwise) accepts or returns."""
@@ -368,6 +374,7 @@ def report_review(*, assignment: Assignment, user: User, accept: bool, comment: 
     return report
 
 
+@records_actor
 @transaction.atomic
 def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
     """A district sends a commune's accepted report back for correction, e.g. after the Department returned

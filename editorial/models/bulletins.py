@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.audit import history_records
 from org.models import Unit
 
 from .plan import PlanTopic
@@ -87,6 +88,7 @@ class Bulletin(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("người phát hành"))
     first_published_at = models.DateTimeField(_("phát hành lần đầu lúc"), null=True, blank=True)
+    history = history_records(_("lịch sử thay đổi bản tin"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("bản tin")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.audit import records_actor
 from org.models import User
 
 from .. import access
@@ -43,6 +44,7 @@ def _require_audio_rights(user: User, bulletin: Bulletin) -> BulletinRevision:
     return revision
 
 
+@records_actor
 @transaction.atomic
 def audio_request(*, bulletin: Bulletin, user: User, engine: str | None = None, voice: str = "") -> BulletinAudio:
     """Queue a rendering of the revision (espeak-ng by default; Piper when its voice file is configured). Asking
@@ -137,6 +139,7 @@ def audio_renders_reconcile(now: datetime | None = None) -> list[int]:
     return stalled
 
 
+@records_actor
 @transaction.atomic
 def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     """A presenter's own recording (PCM WAV) instead of synthesis; its duration is read from the file."""
@@ -157,6 +160,7 @@ def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     return audio
 
 
+@records_actor
 @transaction.atomic
 def audio_confirm(*, audio: BulletinAudio, user: User) -> BulletinAudio:
     """The editor listened and confirms this recording of the approved revision as the one to broadcast. A

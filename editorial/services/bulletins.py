@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.audit import records_actor
 from org.models import Unit, User
 from org.targets import target_spec_clean, targets_resolve
 
@@ -76,6 +77,7 @@ def targets_sync(bulletin: Bulletin) -> int:
     return len(wanted)
 
 
+@records_actor
 @transaction.atomic
 def bulletin_create(
     *, user: User, drafting_unit: Unit, title: str, body: str, summary: str = "", plan_topic: PlanTopic | None = None,
@@ -115,6 +117,7 @@ def _require_editable(user: User, bulletin: Bulletin) -> None:
     raise ValidationError(_("Bản tin đã bị từ chối, không sửa được nữa."))
 
 
+@records_actor
 @transaction.atomic
 def bulletin_update(*, bulletin: Bulletin, user: User, data: dict[str, Any]) -> Bulletin:
     """Change fields of the working copy (only those in EDITABLE_FIELDS; unchanged values are ignored).
@@ -172,6 +175,7 @@ def _attachment_store(bulletin: Bulletin, user: User, file, kind: str, content_t
     return attachment
 
 
+@records_actor
 @transaction.atomic
 def attachment_add(*, bulletin: Bulletin, user: User, file, kind: str | None = None) -> BulletinAttachment:
     """Attach an image, infographic or video (type and size checked). Voids an approval like a text change."""
@@ -185,6 +189,7 @@ def attachment_add(*, bulletin: Bulletin, user: User, file, kind: str | None = N
     return attachment
 
 
+@records_actor
 @transaction.atomic
 def attachment_remove(*, attachment: BulletinAttachment, user: User) -> None:
     """Detach a file. The file stays in storage: frozen revisions may still point at it."""
@@ -217,6 +222,7 @@ def _check_submittable(bulletin: Bulletin) -> None:
         raise ValidationError({"target_spec": _("Chưa chọn đơn vị nhận bản tin.")})
 
 
+@records_actor
 @transaction.atomic
 def bulletin_submit(*, bulletin: Bulletin, user: User, note: str = "") -> BulletinRevision:
     """Send the draft (or the revised text) to the Editorial Board: freezes revision N+1."""
@@ -241,6 +247,7 @@ def withdraw_allowed(bulletin: Bulletin) -> bool:
         revision_id=bulletin.current_revision_id, round=bulletin.review_round).exists()
 
 
+@records_actor
 @transaction.atomic
 def bulletin_withdraw(*, bulletin: Bulletin, user: User, reason: str = "") -> Bulletin:
     """Take a submitted bulletin back before any reviewer has given an opinion; it can be edited and resubmitted."""
@@ -256,6 +263,7 @@ def bulletin_withdraw(*, bulletin: Bulletin, user: User, reason: str = "") -> Bu
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_correct(*, bulletin: Bulletin, user: User, title: str, body: str, summary: str | None = None,
                      reason: str) -> BulletinRevision:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
+from org.audit import records_actor
 from org.models import User
 
 from .. import access, signals
@@ -44,6 +45,7 @@ ZALO_BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
 ZALO_TEXT_LIMIT = 2000
 
 
+@records_actor
 @transaction.atomic
 def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -> Bulletin:
     """Publish a signed-off bulletin at a set time (the periodic job does it); may be moved while scheduled."""
@@ -60,6 +62,7 @@ def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_unschedule(*, bulletin: Bulletin, user: User) -> Bulletin:
     require(access.can_publish(user), _("Chỉ Văn phòng Sở hoặc Lãnh đạo Sở được phát hành bản tin."))
@@ -72,6 +75,7 @@ def bulletin_unschedule(*, bulletin: Bulletin, user: User) -> Bulletin:
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_publish(*, bulletin: Bulletin, user: User | None = None) -> Bulletin:
     """Publish now (user: the Office or a leader; None: the workflow engine)."""

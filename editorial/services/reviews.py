@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
+from org.audit import records_actor
 from org.models import Role, User
 from org.selectors import people_with_role
 
@@ -34,6 +35,7 @@ from ..selectors import confirmed_audio, review_round_outcome, reviewer_candidat
 from .common import AlreadyDone, bulletin_link, event, locked, require
 
 
+@records_actor
 @transaction.atomic
 def reviewers_set(*, bulletin: Bulletin, reviewers: Iterable[User], round: int | None = None,
                   user: User | None = None) -> list[ReviewAssignment]:
@@ -114,6 +116,7 @@ def _reasons(bulletin: Bulletin, decision: str) -> str:
     return "\n".join(f"{d.reviewer.get_full_name()}: {d.comment}" for d in rows)
 
 
+@records_actor
 @transaction.atomic
 def bulletin_mark_approved(*, bulletin: Bulletin, user: User | None = None) -> Bulletin:
     """The round approved the current revision: it becomes the approved revision (awaiting audio + sign-off)."""
@@ -128,6 +131,7 @@ def bulletin_mark_approved(*, bulletin: Bulletin, user: User | None = None) -> B
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_mark_changes_requested(*, bulletin: Bulletin, user: User | None = None, reason: str = "") -> Bulletin:
     """Return the bulletin to its author; the reason (default: the reviewers' comments) is shown to them."""
@@ -141,6 +145,7 @@ def bulletin_mark_changes_requested(*, bulletin: Bulletin, user: User | None = N
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_mark_rejected(*, bulletin: Bulletin, user: User | None = None, reason: str = "") -> Bulletin:
     """The Board rejected the bulletin; it ends here. The reason (default: the rejecting comments) is shown."""
@@ -164,6 +169,7 @@ def sign_off_blockers(bulletin: Bulletin) -> list[str]:
     return []
 
 
+@records_actor
 @transaction.atomic
 def bulletin_sign_off(*, bulletin: Bulletin, user: User, comment: str = "") -> Bulletin:
     """The Director or a Deputy signs off the approved revision (and its confirmed recording) for publication."""
@@ -183,6 +189,7 @@ def bulletin_sign_off(*, bulletin: Bulletin, user: User, comment: str = "") -> B
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_return_to_board(*, bulletin: Bulletin, user: User, reason: str) -> Bulletin:
     """A leader sends the approved bulletin back to the Board: the approval lapses and a new review round on the
@@ -207,6 +214,7 @@ def bulletin_return_to_board(*, bulletin: Bulletin, user: User, reason: str) -> 
     return bulletin
 
 
+@records_actor
 @transaction.atomic
 def bulletin_approve_emergency(*, bulletin: Bulletin, user: User, comment: str = "") -> Bulletin:
     """An emergency bulletin (khẩn cấp) approved and signed off at once by the Director or a Deputy, without
