@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import selectors
+from . import access, selectors
 from .exports import assignments_xlsx
 from .forms import AssignmentFilterForm
 
@@ -49,6 +49,7 @@ def directive_detail(request, pk):
         "rows": [(a, a.late_by(now)) for a in page],
         "progress": selectors.directive_progress(directive),
         "whole": selectors.user_sees_whole_directive(request.user, directive),
+        "can_cancel": access.can_cancel(request.user, directive),
     })
 
 

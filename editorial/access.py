@@ -54,6 +54,17 @@ def sees_everything(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_perm("org.supervise_all_units"))
 
 
+def can_draft(user: User) -> bool:
+    """Writes bulletins: a drafter of one of the Department's divisions."""
+    return bool(drafting_unit_ids(user))
+
+
+def uses_bulletin_flow(user: User) -> bool:
+    """Who the bulletin approval flow app is for: drafters, the Board, the leaders, the Office and those who
+    supervise every unit; districts and communes receive published bulletins only."""
+    return bool(roles_of(user) & {Role.DRAFTER, *BOARD_ROLES, *LEADER_ROLES, Role.OFFICE}) or sees_everything(user)
+
+
 def can_edit(user: User, bulletin: Bulletin) -> bool:
     """Drafters of the drafting division, while the bulletin is a draft, returned, withdrawn, or approved but not
     yet published (an edit then voids the approval)."""

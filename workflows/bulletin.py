@@ -142,6 +142,8 @@ class BulletinFlow(flow.Flow):
         return activation.process
 
     def has_view_permission(self, user, obj=None):
-        if obj is None:
-            return user.is_authenticated
-        return bulletin_for_user(user, obj.artifact_object_id) is not None
+        """The app (menu, inbox, queue) is for the people who work on bulletins; a process only if its
+        bulletin is one they may read."""
+        if not access.uses_bulletin_flow(user):
+            return False
+        return obj is None or bulletin_for_user(user, obj.artifact_object_id) is not None

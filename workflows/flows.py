@@ -135,9 +135,11 @@ class DirectiveFlow(flow.Flow):
     end = flow.End()
 
     def has_view_permission(self, user, obj=None):
-        if obj is None:
-            return user.is_authenticated
-        return coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
+        """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow); a process
+        only if its directive is one they may see."""
+        if not access.uses_directive_flow(user):
+            return False
+        return obj is None or coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
 
     def start_process(self, activation, directive: Directive):
         activation.process.artifact = directive
