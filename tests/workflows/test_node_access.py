@@ -162,6 +162,21 @@ def test_node_is_limited_to_who_may_do_it(client, processes, flow_class, name, s
             if not (_refused(get) and _refused(post)):
                 wrong.append((role, "execute page", get.status_code, post.status_code))
             assert Task.objects.get(pk=task.pk).status in (STATUS.NEW, STATUS.ASSIGNED), (role, "executed by POST")
+
+    # releasing someone else's task: its owner, the flow's managers (the administrator) and, for a Board
+    # review, the secretary who may hand it to another member
+    owner = User.objects.get(username=sorted(expected)[0])
+    task = _task(process, node, owner=owner)
+    for role, person in _people().items():
+        allowed = role in {owner.username, "admin"} or (flow_class is BulletinFlow and name == "review"
+                                                        and role == "truongban")
+        if node.can_unassign(person, task) != allowed:
+            wrong.append((role, "can_unassign", not allowed))
+        client.logout()
+        if role != ANONYMOUS:
+            client.force_login(person)
+        if _refused(client.get(page(node, "unassign", task))) == allowed:
+            wrong.append((role, "unassign page", not allowed))
     assert wrong == [], f"wrongly allowed or refused: {wrong}"
 
 
