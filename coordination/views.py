@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import selectors
+from . import access, selectors
 from .exports import assignments_xlsx
 from .forms import AssignmentFilterForm
 
@@ -50,6 +50,7 @@ def directive_detail(request, pk):
         "progress": selectors.directive_progress(directive),
         "whole": selectors.user_sees_whole_directive(request.user, directive),
         "history": selectors.directive_history(directive),
+        "can_cancel": access.can_cancel(request.user, directive),
     })
 
 

@@ -70,6 +70,17 @@ def people_with_permission(perm: str) -> QuerySet[User]:
     return User.objects.filter(by_group | direct, is_active=True).distinct().order_by("username")
 
 
+def user_holds_permission(user: User, perm: str) -> bool:
+    """Whether the user holds a model permission through a role group or directly; unlike `has_perm`, the
+    superuser flag alone does not count (administering the system is not doing the Department's work)."""
+    return user.is_authenticated and people_with_permission(perm).filter(pk=user.pk).exists()
+
+
+def user_acts_for_unit(user: User, unit: Unit) -> bool:
+    """Whether the user acts for `unit` through a membership (the superuser flag alone does not count)."""
+    return user.is_authenticated and units_acted_for(user).filter(pk=unit.pk).exists()
+
+
 def user_roles(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from editorial import access
 from editorial.models import Bulletin, Priority
 from editorial.rules import Outcome
 from editorial.selectors import bulletin_for_user, review_round_outcome, round_reviewers
@@ -13,7 +14,7 @@ from org.models import User
 from . import bulletin_services as services
 from . import bulletin_views as views
 from .models import BulletinProcess
-from .nodes import DynamicSplit
+from .nodes import DynamicSplit, HumanTask
 
 
 def _reviewers(activation) -> list[dict]:
@@ -22,6 +23,10 @@ def _reviewers(activation) -> list[dict]:
 
 def _fresh(activation) -> Bulletin:
     return Bulletin.objects.get(pk=activation.process.artifact_object_id)
+
+
+def _task_bulletin(task) -> Bulletin:
+    return Bulletin.objects.get(pk=task.process.artifact_object_id)
 
 
 def _round_decided(activation, active_tasks) -> bool:
@@ -45,15 +50,19 @@ class BulletinFlow(flow.Flow):
 
     # Editorial Board
     choose_reviewers = (
-        flow.View(views.ChooseReviewersView.as_view())
+        HumanTask(views.ChooseReviewersView.as_view())
         .Annotation(title=_("Phân công thẩm định"))
         .Permission("editorial.manage_review")
+        .Access(lambda user, task: access.can_choose_reviewers(user))
         .Next(this.split_reviews)
     )
     split_reviews = DynamicSplit().Next(this.review, data_source=_reviewers)
     review = (
-        flow.View(views.ReviewBulletinView.as_view())
+        HumanTask(views.ReviewBulletinView.as_view(), reassign_view=views.HandOverReviewView.as_view())
         .Annotation(title=_("Thẩm định bản tin"))
+        .Permission("editorial.manage_review")  # a released review waits in the secretary's queue
+        .Access(lambda user, task: access.can_review(user, task.data.get("reviewer")),
+                may_hand_over=lambda user, task: access.can_hand_over_review(user))
         .Assign(lambda activation: User.objects.get(pk=activation.task.data["reviewer"]))
         .Next(this.join_reviews)
     )
@@ -71,8 +80,9 @@ class BulletinFlow(flow.Flow):
 
     # author
     revise = (
-        flow.View(views.ReviseBulletinView.as_view())
+        HumanTask(views.ReviseBulletinView.as_view())
         .Annotation(title=_("Chỉnh sửa và trình lại"))
+        .Access(lambda user, task: access.can_revise(user, _task_bulletin(task)))
         .Assign(lambda activation: _fresh(activation).created_by)
         .Next(this.next_round)
     )
@@ -80,17 +90,19 @@ class BulletinFlow(flow.Flow):
 
     # Board secretary: the recording of the approved text
     prepare_audio = (
-        flow.View(views.PrepareAudioView.as_view())
+        HumanTask(views.PrepareAudioView.as_view())
         .Annotation(title=_("Âm thanh của bản đã duyệt"))
         .Permission("editorial.manage_review")
+        .Access(lambda user, task: access.can_prepare_audio(user))
         .Next(this.sign_off)
     )
 
     # Director or Deputy
     sign_off = (
-        flow.View(views.SignOffView.as_view())
+        HumanTask(views.SignOffView.as_view())
         .Annotation(title=_("Ký duyệt"))
         .Permission("editorial.sign_off_bulletin")
+        .Access(lambda user, task: access.can_sign_off(user))
         .Next(this.check_sign_off)
     )
     check_sign_off = (
@@ -99,17 +111,19 @@ class BulletinFlow(flow.Flow):
         .Else(this.choose_reviewers)
     )
     approve_emergency = (
-        flow.View(views.ApproveEmergencyView.as_view())
+        HumanTask(views.ApproveEmergencyView.as_view())
         .Annotation(title=_("Duyệt tin khẩn cấp"))
         .Permission("editorial.sign_off_bulletin")
+        .Access(lambda user, task: access.can_sign_off(user))
         .Next(this.publish)
     )
 
     # Department Office
     publish = (
-        flow.View(views.PublishView.as_view())
+        HumanTask(views.PublishView.as_view())
         .Annotation(title=_("Phát hành"))
         .Permission("editorial.publish_bulletin")
+        .Access(lambda user, task: access.can_publish(user))
         .Next(this.check_published)
     )
     check_published = (
@@ -128,6 +142,8 @@ class BulletinFlow(flow.Flow):
         return activation.process
 
     def has_view_permission(self, user, obj=None):
-        if obj is None:
-            return user.is_authenticated
-        return bulletin_for_user(user, obj.artifact_object_id) is not None
+        """The app (menu, inbox, queue) is for the people who work on bulletins; a process only if its
+        bulletin is one they may read."""
+        if not access.uses_bulletin_flow(user):
+            return False
+        return obj is None or bulletin_for_user(user, obj.artifact_object_id) is not None

@@ -9,6 +9,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from coordination.models import ReportRequirement, Urgency
+from editorial import access as editorial_access
 from editorial import services as editorial
 from editorial.models import Bulletin, Priority
 from editorial.selectors import round_reviewers
@@ -129,9 +130,26 @@ def reviewers_choose(activation, user: User, *, reviewers) -> Bulletin:
     return bulletin
 
 
+def review_hand_over(activation, user: User, *, to: User) -> None:
+    """The Board secretary gives an open review task to another Board member, or takes it over: the
+    round's reviewer, the task's named reviewer and its owner change together."""
+    editorial.review_hand_over(bulletin=_bulletin(activation), from_reviewer_id=activation.task.data.get("reviewer"),
+                               to=to, user=user)
+    activation.task.data["reviewer"] = to.pk
+    if activation.task.owner_id:
+        activation.reassign(user=to)
+    else:
+        activation.assign(to)
+
+
 def review_decide(activation, user: User, *, decision: str, comment: str = "") -> None:
     if activation.task.data.get("reviewer") != user.pk:
-        raise editorial.AlreadyDone(_("Việc thẩm định này thuộc người khác."))
+        if not editorial_access.can_hand_over_review(user):
+            raise editorial.AlreadyDone(_("Việc thẩm định này thuộc người khác."))
+        # the secretary claimed a released review: it becomes theirs before they decide
+        editorial.review_hand_over(bulletin=_bulletin(activation),
+                                   from_reviewer_id=activation.task.data.get("reviewer"), to=user, user=user)
+        activation.task.data["reviewer"] = user.pk
     editorial.review_record(bulletin=_bulletin(activation), reviewer=user, decision=decision, comment=comment)
     activation.task.data["decision"] = decision
     activation.execute()

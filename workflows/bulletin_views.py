@@ -60,6 +60,30 @@ class ReviewBulletinView(BulletinTaskView):
         services.review_decide(self.request.activation, self.request.user, **form.cleaned_data)
 
 
+class HandOverForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Giao cho thành viên"), queryset=None)
+
+    def __init__(self, *args, exclude=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_candidates().exclude(pk__in=exclude)
+
+
+class HandOverReviewView(BulletinTaskView):
+    """The Board secretary gives an open review to another Board member (viewflow's "reassign" action)."""
+
+    form_class = HandOverForm
+    submit_label = _("Giao lại")
+
+    def get_form_kwargs(self):
+        from editorial.selectors import round_reviewers
+
+        bulletin = self.request.activation.process.bulletin
+        return {**super().get_form_kwargs(), "exclude": [a.reviewer_id for a in round_reviewers(bulletin)]}
+
+    def run(self, form):
+        services.review_hand_over(self.request.activation, self.request.user, to=form.cleaned_data["reviewer"])
+
+
 class ResubmitForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú cho Ban biên tập"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -4,17 +4,28 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from coordination import access
 from coordination import selectors as coordination_selectors
 from coordination.models import Assignment, Directive
 from coordination.services import reviewer_unit
 
 from . import views
 from .models import AssignmentProcess, DirectiveProcess
+from .nodes import HumanTask
 
 
 def current_assignee(activation):
     """Read fresh: the process's cached assignment predates the service that just set the assignee."""
     return Assignment.objects.get(pk=activation.process.artifact_object_id).assignee
+
+
+def _assignment(task) -> Assignment:
+    return Assignment.objects.select_related("unit", "parent__unit", "directive__issuing_unit").get(
+        pk=task.process.artifact_object_id)
+
+
+def _directive(task) -> Directive:
+    return Directive.objects.select_related("issuing_unit").get(pk=task.process.artifact_object_id)
 
 
 class UnitAssignmentFlow(flow.Flow):
@@ -32,25 +43,28 @@ class UnitAssignmentFlow(flow.Flow):
 
     # unit officers
     acknowledge = (
-        flow.View(views.AcknowledgeView.as_view())
+        HumanTask(views.AcknowledgeView.as_view())
         .Annotation(title=_("Tiếp nhận"))
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
+        .Access(lambda user, task: access.can_work_on(user, _assignment(task)))
         .Assign(current_assignee)
         .Next(this.report)
     )
     report = (
-        flow.View(views.ReportView.as_view())
+        HumanTask(views.ReportView.as_view())
         .Annotation(title=_("Thực hiện và báo cáo"))
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
+        .Access(lambda user, task: access.can_work_on(user, _assignment(task)))
         .Assign(current_assignee)
         .Next(this.review)
     )
 
     # reviewing unit (the issuer, or the district that relayed it)
     review = (
-        flow.View(views.ReviewView.as_view())
+        HumanTask(views.ReviewView.as_view())
         .Annotation(title=_("Xem xét báo cáo"))
         .Permission("org.act_for_unit", obj=lambda process: reviewer_unit(process.assignment))
+        .Access(lambda user, task: access.can_review_report(user, _assignment(task)))
         .Next(this.check_review)
     )
     check_review = (
@@ -84,9 +98,10 @@ class DirectiveFlow(flow.Flow):
 
     # leaders
     approve = (
-        flow.View(views.ApproveDirectiveView.as_view())
+        HumanTask(views.ApproveDirectiveView.as_view())
         .Annotation(title=_("Lãnh đạo duyệt"))
         .Permission("coordination.approve_directive")
+        .Access(lambda user, task: access.can_approve(user))
         .Next(this.check_approval)
     )
     check_approval = (
@@ -97,8 +112,9 @@ class DirectiveFlow(flow.Flow):
 
     # author
     revise = (
-        flow.View(views.ReviseDirectiveView.as_view())
+        HumanTask(views.ReviseDirectiveView.as_view())
         .Annotation(title=_("Sửa theo ý kiến lãnh đạo"))
+        .Access(lambda user, task: access.can_revise(user, _directive(task)))
         .Assign(lambda activation: activation.process.directive.created_by)
         .Next(this.approve)
     )
@@ -109,18 +125,21 @@ class DirectiveFlow(flow.Flow):
 
     # issuing unit
     close = (
-        flow.View(views.CloseDirectiveView.as_view())
+        HumanTask(views.CloseDirectiveView.as_view())
         .Annotation(title=_("Tổng kết"))
         .Permission("org.act_for_unit", obj=lambda process: process.directive.issuing_unit)
+        .Access(lambda user, task: access.can_close(user, _directive(task)))
         .Assign(lambda activation: activation.process.directive.created_by)
         .Next(this.end)
     )
     end = flow.End()
 
     def has_view_permission(self, user, obj=None):
-        if obj is None:
-            return user.is_authenticated
-        return coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
+        """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow); a process
+        only if its directive is one they may see."""
+        if not access.uses_directive_flow(user):
+            return False
+        return obj is None or coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
 
     def start_process(self, activation, directive: Directive):
         activation.process.artifact = directive

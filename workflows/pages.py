@@ -11,21 +11,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
 from org import selectors as org_selectors
-from org.models import UnitKind
 from org.web import add_errors
 
 from . import services
 
-ISSUING_KINDS = [UnitKind.DEPARTMENT, UnitKind.DIVISION, UnitKind.BOARD, UnitKind.LEADERSHIP]
-
 
 @login_required
 def directive_create(request):
-    issuing_units = org_selectors.units_acted_for(request.user).filter(kind__in=ISSUING_KINDS)
+    issuing_units = coordination_access.issuing_units(request.user)
     if not issuing_units.exists():
         raise PermissionDenied(_("Chỉ các đơn vị thuộc Sở được ban hành văn bản chỉ đạo."))
     form = DirectiveForm(request.POST or None, request.FILES or None, issuing_units=issuing_units)
@@ -92,6 +90,8 @@ def directive_cancel(request, pk):
     directive = coordination_selectors.directive_for_user(request.user, pk)
     if directive is None:
         raise Http404
+    if not coordination_access.can_cancel(request.user, directive):
+        raise PermissionDenied(_("Bạn không được hủy văn bản này."))
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.directive_cancel(directive=directive, user=request.user, reason=form.cleaned_data["reason"])
@@ -183,11 +183,14 @@ def bulletin_withdraw(request, pk):
 
 @login_required
 def bulletin_correct(request, pk):
+    from editorial import access as editorial_access
     from editorial.forms import CorrectionForm
 
     from . import bulletin_services
 
     bulletin = _bulletin_or_404(request, pk)
+    if not editorial_access.can_correct(request.user, bulletin):
+        raise PermissionDenied(_("Chỉ người soạn thảo của phòng đã soạn được đính chính bản tin đã phát hành."))
     form = CorrectionForm(request.POST or None, initial={"title": bulletin.title, "body": bulletin.body})
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,11 +3,13 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon, viewprop
 from viewflow.workflow.flow import FlowAppViewset
-from viewflow.workflow.flow.views import FlowArchiveListView, FlowInboxListView, FlowQueueListView
+from viewflow.workflow.flow.views import FlowArchiveListView, FlowChartView, FlowInboxListView, FlowQueueListView
 
 from . import selectors
 from .bulletin import BulletinFlow
@@ -65,6 +67,37 @@ class ArchiveView(TaskColumns, FlowArchiveListView):
         return selectors.archive(self.request.user, [self.flow_class])
 
 
+class ChartView(FlowChartView):
+    """The flow's chart for anyone who uses the app; one process's steps only for a process of this flow that
+    the user may see (viewflow draws any id, even one that does not exist)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        process_pk = kwargs.get("process_pk")
+        if process_pk is not None:
+            process = self.flow_class.process_class._default_manager.filter(
+                flow_class=self.flow_class, pk=process_pk).first()
+            if process is None:
+                raise Http404
+            if not self.flow_class.instance.has_view_permission(request.user, obj=process):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _dashboard_for_supervisors(view):
+    """The dashboard shows every unit's work: managers and leaders see it; everyone else who uses the app
+    lands on their inbox (the menu's link to the app leads there)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("org.supervise_all_units"):
+            if not request.resolver_match.flow_viewset.has_view_permission(request.user):
+                raise PermissionDenied
+            return redirect(request.resolver_match.flow_viewset.reverse("inbox"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _supervisors_only(view):
     """viewflow's dashboard and process/task lists show every unit's work: managers and leaders only."""
 
@@ -81,10 +114,11 @@ class CoordinationFlowViewset(FlowAppViewset):
     inbox_view_class = InboxView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
+    chart_view_class = ChartView
 
     @viewprop
     def dashboard_view(self):
-        return _supervisors_only(super().dashboard_view)
+        return _dashboard_for_supervisors(super().dashboard_view)
 
     @viewprop
     def process_list_view(self):

@@ -18,6 +18,7 @@ from org.audit import records_actor
 from org.models import Unit, UnitKind, User
 from org.targets import TARGET_SETS, targets_resolve
 
+from .. import access
 from ..models import (
     Assignment,
     AssignmentEvent,
@@ -463,7 +464,7 @@ def _cancel_cascade(assignment: Assignment, actor: User | None, reason: str) -> 
 @records_actor
 @transaction.atomic
 def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[Assignment]:
-    if not org_selectors.user_can_act_for(user, directive.issuing_unit) and not user_can_approve(user):
+    if not access.can_cancel(user, directive):
         raise PermissionDenied(_("Bạn không được hủy văn bản này."))
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do hủy.")})

@@ -36,6 +36,7 @@ from .reviews import (
     bulletin_mark_rejected,
     bulletin_return_to_board,
     bulletin_sign_off,
+    review_hand_over,
     review_record,
     reviewers_set,
     sign_off_blockers,
@@ -49,6 +50,6 @@ __all__ = [
     "bulletin_mark_changes_requested", "bulletin_mark_rejected", "bulletin_publish", "bulletin_return_to_board",
     "bulletin_schedule", "bulletin_sign_off", "bulletin_submit", "bulletin_unschedule", "bulletin_update",
     "bulletin_withdraw", "bulletins_publish_due", "comment_add", "editorial_reference_ensure", "plan_topics_load",
-    "review_outcome", "review_record", "reviewers_set", "sign_off_blockers", "targets_sync", "withdraw_allowed",
-    "zalo_message_retry", "zalo_outbox_deliver", "zalo_text",
+    "review_hand_over", "review_outcome", "review_record", "reviewers_set", "sign_off_blockers", "targets_sync",
+    "withdraw_allowed", "zalo_message_retry", "zalo_outbox_deliver", "zalo_text",
 ]

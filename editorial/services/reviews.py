@@ -77,6 +77,34 @@ def reviewers_set(*, bulletin: Bulletin, reviewers: Iterable[User], round: int |
 
 
 @transaction.atomic
+def review_hand_over(*, bulletin: Bulletin, from_reviewer_id: int, to: User, user: User) -> ReviewAssignment:
+    """The Board secretary gives an undecided review of the current round to another Board member (or takes
+    it over): the round keeps its size, the new reviewer decides in place of the first."""
+    bulletin = locked(bulletin)
+    require(access.can_hand_over_review(user), _("Chỉ Thư ký Ban biên tập được giao lại việc thẩm định."))
+    if bulletin.status != Bulletin.Status.IN_REVIEW:
+        raise AlreadyDone(_("Vòng thẩm định đã kết thúc."))
+    if not reviewer_candidates().filter(pk=to.pk).exists():
+        raise ValidationError({"reviewer": _("Chỉ thành viên Ban biên tập mới được phân công thẩm định.")})
+    round_ = bulletin.review_assignments.filter(round=bulletin.review_round)
+    if to.pk != from_reviewer_id and round_.filter(reviewer=to).exists():
+        raise ValidationError({"reviewer": _("Người này đã được phân công ở vòng thẩm định này.")})
+    if ReviewDecision.objects.filter(revision_id=bulletin.current_revision_id, round=bulletin.review_round,
+                                     reviewer_id=from_reviewer_id).exists():
+        raise AlreadyDone(_("Người thẩm định đã cho ý kiến ở vòng này."))
+    assignment = round_.filter(reviewer_id=from_reviewer_id).first()
+    if assignment is None:
+        raise AlreadyDone(_("Việc thẩm định này không còn thuộc vòng hiện tại."))
+    previous = assignment.reviewer
+    assignment.reviewer, assignment.assigned_by, assignment.assigned_at = to, user, timezone.now()
+    assignment.save(update_fields=["reviewer", "assigned_by", "assigned_at"])
+    event(bulletin, BulletinEvent.Kind.REVIEWERS_SET, user, revision=bulletin.current_revision,
+          comment=_("Vòng %(round)s: %(old)s → %(new)s") % {
+              "round": bulletin.review_round, "old": previous.get_full_name(), "new": to.get_full_name()})
+    return assignment
+
+
+@transaction.atomic
 def review_record(*, bulletin: Bulletin, reviewer: User, decision: str, comment: str = "") -> ReviewDecision:
     """One reviewer's decision in the current round. A request for changes or a rejection needs a comment,
     which the author will read. Only reviewers chosen for the round may decide, once each."""

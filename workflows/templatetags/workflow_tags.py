@@ -35,5 +35,5 @@ def bulletin_workflow(context, bulletin: Bulletin) -> dict:
         "tasks": tasks,
         "can_submit": is_author and bulletin.status in (Bulletin.Status.DRAFT, Bulletin.Status.WITHDRAWN),
         "can_withdraw": is_author and bulletin.status in Bulletin.UNDER_REVIEW and withdraw_allowed(bulletin),
-        "can_correct": is_author and bulletin.status == Bulletin.Status.PUBLISHED,
+        "can_correct": access.can_correct(user, bulletin),
     }
