@@ -464,6 +464,8 @@ def _cancel_cascade(assignment: Assignment, actor: User | None, reason: str) -> 
 @records_actor
 @transaction.atomic
 def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[Assignment]:
+    # Decide on the stored status: the caller's copy may predate the fan-out's UPDATE (approved → in progress)
+    directive.refresh_from_db()
     if not access.can_cancel(user, directive):
         raise PermissionDenied(_("Bạn không được hủy văn bản này."))
     if not reason.strip():
