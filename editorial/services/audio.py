@@ -8,11 +8,11 @@ import uuid
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.files import private_storage
 from org.models import User
 
 from .. import access
@@ -81,13 +81,14 @@ def _backend(audio: BulletinAudio, config: EditorialSettings) -> SpeechBackend:
 
 
 def audio_file_name(audio: BulletinAudio) -> str:
-    # Unguessable: media is served without a login, and a draft's recording exists before the Board approves it.
+    # Unguessable, and private like every file (common/files.py): a draft's recording exists before the Board
+    # approves it; only the published bulletin's confirmed recording is served to anyone.
     return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}-{uuid.uuid4().hex}.wav"
 
 
 def audio_render(*, audio_id: int) -> BulletinAudio:
-    """The background job: claim a queued recording (conditional UPDATE), render it into MEDIA_ROOT, record the
-    duration or the error. Running it twice renders once."""
+    """The background job: claim a queued recording (conditional UPDATE), render it into the private storage,
+    record the duration or the error. Running it twice renders once."""
     claimed = BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.QUEUED).update(
         status=BulletinAudio.Status.RENDERING)
     audio = BulletinAudio.objects.select_related("revision").get(pk=audio_id)
@@ -96,7 +97,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
     name = audio_file_name(audio)
     try:
         backend = _backend(audio, EditorialSettings.current())
-        result = backend.render(audio.revision.spoken_text, Path(default_storage.path(name)))
+        result = backend.render(audio.revision.spoken_text, Path(private_storage().path(name)))
     except SpeechError as exc:
         BulletinAudio.objects.filter(pk=audio_id).update(status=BulletinAudio.Status.FAILED, error=str(exc),
                                                          rendered_at=timezone.now())
