@@ -28,15 +28,18 @@ def _head(file, size: int = HEAD_BYTES) -> bytes:
 
 
 def _magic_extensions(file) -> set[str]:
-    """What the signature table says the bytes are (never guessed from the name)."""
+    """What the signature table says the bytes are, from its most specific (longest) matching signatures: a bare
+    `RIFF` says nothing, `RIFF....AVI ` says AVI. Never guessed from the name."""
     position = file.tell()
     file.seek(0)
     try:
-        return {m.extension.lower() for m in puremagic.magic_stream(file)}
+        matches = puremagic.magic_stream(file)
     except (puremagic.PureError, ValueError):
         return set()
     finally:
         file.seek(position)
+    longest = max((len(m.byte_match) for m in matches), default=0)
+    return {m.extension.lower() for m in matches if len(m.byte_match) == longest}
 
 
 def _signature(*extensions: str) -> Callable:
