@@ -149,3 +149,27 @@ def test_the_migration_moves_public_files_to_the_private_storage(bulletin, setti
     assert (private / audio.file.name).read_bytes() == wav and not (media / old_audio).exists()
     assert BulletinAttachment.objects.get(pk=attachment.pk).file.name == attachment.file.name  # quoted by revisions
     assert (private / attachment.file.name).read_bytes() == PNG and not (media / attachment.file.name).exists()
+
+
+@pytest.fixture
+def nginx_backend(settings):
+    from django_sendfile.utils import _get_sendfile
+
+    settings.SENDFILE_BACKEND, settings.SENDFILE_URL = "django_sendfile.backends.nginx", "/protected-files"
+    _get_sendfile.cache_clear()
+    yield
+    _get_sendfile.cache_clear()
+
+
+def test_in_production_the_proxy_sends_the_file(bulletin, client, nginx_backend):
+    """SENDFILE_BACKEND=nginx: Django checks the permission and answers with an internal redirect, no bytes."""
+    attachment = BulletinAttachment.objects.get(bulletin=bulletin)
+    client.force_login(u("phongtt"))
+    response = client.get(reverse("editorial:attachment_file", args=[bulletin.pk, attachment.pk]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/protected-files/{attachment.file.name}"
+    assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline;")
+    client.force_login(u("xa_minh_phu"))
+    refused = client.get(reverse("editorial:attachment_file", args=[bulletin.pk, attachment.pk]))
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
