@@ -173,3 +173,13 @@ def test_in_production_the_proxy_sends_the_file(bulletin, client, nginx_backend)
     client.force_login(u("xa_minh_phu"))
     refused = client.get(reverse("editorial:attachment_file", args=[bulletin.pk, attachment.pk]))
     assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+
+def test_the_admin_links_recordings_to_the_download_view(bulletin, client):
+    submit(bulletin)
+    audio = services.audio_upload(bulletin=fresh(bulletin), user=u("phongtt"), file=recording())
+    client.force_login(u("admin"))
+    page = client.get(reverse("admin:editorial_bulletinaudio_change", args=[audio.pk]))
+    assert page.status_code == 200
+    assert reverse("editorial:audio_file", args=[audio.pk]) in page.content.decode()
+    assert client.get(reverse("editorial:audio_file", args=[audio.pk])).status_code == 200
