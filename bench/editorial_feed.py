@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["HUEY_IMMEDIATE"] = "1"
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="ttcs-bench-media-"))
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="ttcs-bench-private-"))
 
 import django  # noqa: E402
 
@@ -27,6 +28,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, get_runner  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 
 def publish_many(n: int) -> int:
@@ -70,7 +72,7 @@ def naive_feed(n: int) -> list[dict]:
         items.append({
             "id": bulletin.pk, "title": revision.title, "content_html": revision.body,
             "author": bulletin.drafting_unit.name, "topic": revision.plan_topic.title if revision.plan_topic else None,
-            "audio_url": audio.file.url if audio else None,
+            "audio_url": reverse("editorial:published_audio", args=[bulletin.pk, audio.pk]) if audio else None,
             "targets": [u.code for u in bulletin.target_units.order_by("path")],
         })
     return items

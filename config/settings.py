@@ -197,6 +197,18 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Every file a unit uploads (and every recording) lives here, under random names, and no URL serves this folder:
+# downloads go through the owning app's views (common/files.py). MEDIA_ROOT above holds nothing of ours.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# django-sendfile2: "simple" streams from Django (embedded profile); "nginx" answers X-Accel-Redirect to
+# SENDFILE_URL, an `internal` location of the proxy aliased to PRIVATE_MEDIA_ROOT (production).
+SENDFILE_BACKEND = {"simple": "django_sendfile.backends.simple", "nginx": "django_sendfile.backends.nginx"}.get(
+    env.str("SENDFILE_BACKEND", default="simple"), env.str("SENDFILE_BACKEND", default="simple"))
+SENDFILE_ROOT = os.path.abspath(PRIVATE_MEDIA_ROOT)
+SENDFILE_URL = env.str("SENDFILE_URL", default="/protected-files")
+# Bodies above this are answered 413 before the application reads them (common/asgi.py); the proxy's
+# client_max_body_size should say the same.
+REQUEST_MAX_BODY_MB = env.int("REQUEST_MAX_BODY_MB", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)

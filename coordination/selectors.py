@@ -9,7 +9,7 @@ from org import selectors as org_selectors
 from org.audit import HistoryEntry, history_entries
 from org.models import User
 
-from .models import Assignment, Directive
+from .models import Assignment, AssignmentEvidence, Directive, DirectiveAttachment
 
 
 def directives_visible_to(user: User) -> QuerySet[Directive]:
@@ -30,6 +30,28 @@ def user_sees_whole_directive(user: User, directive: Directive) -> bool:
     return user.is_superuser or user.has_perm("org.supervise_all_units") or org_selectors.user_can_see_unit(
         user, directive.issuing_unit
     )
+
+
+def directive_attachment_for_user(user: User, directive_pk: int, pk: int) -> DirectiveAttachment | None:
+    """An attachment goes to whoever may see its directive."""
+    directive = directive_for_user(user, directive_pk)
+    return None if directive is None else directive.attachments.filter(pk=pk).first()
+
+
+def evidence_for_user(user: User, assignment_pk: int, pk: int) -> AssignmentEvidence | None:
+    """Report evidence goes to the assignment's unit (and the units above it), the unit that reviews the report
+    (the relaying unit or the issuer) and whoever sees the whole directive."""
+    evidence = (AssignmentEvidence.objects.select_related("assignment__unit", "assignment__parent__unit",
+                                                          "assignment__directive__issuing_unit")
+                .filter(pk=pk, assignment_id=assignment_pk).first())
+    if evidence is None or not user.is_authenticated:
+        return None
+    assignment = evidence.assignment
+    reviewer = assignment.parent.unit if assignment.parent_id else assignment.directive.issuing_unit
+    if (org_selectors.user_can_see_unit(user, assignment.unit) or org_selectors.user_can_see_unit(user, reviewer)
+            or user_sees_whole_directive(user, assignment.directive)):
+        return evidence
+    return None
 
 
 def assignment_rows(directive: Directive, user: User, *, status: str | None = None, overdue: bool = False,

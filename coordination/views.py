@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.files import file_response
+
 from . import access, selectors
 from .exports import assignments_xlsx
 from .forms import AssignmentFilterForm
@@ -81,3 +83,19 @@ def assignment_detail(request, pk):
         raise Http404
     return render(request, "coordination/assignment_detail.html", {
         "assignment": assignment, "history": selectors.assignment_history(assignment)})
+
+
+@login_required
+def directive_attachment_file(request, pk, attachment_pk):
+    attachment = selectors.directive_attachment_for_user(request.user, pk, attachment_pk)
+    if attachment is None:
+        raise Http404
+    return file_response(request, attachment.file.name, filename=attachment.name)
+
+
+@login_required
+def evidence_file(request, pk, evidence_pk):
+    evidence = selectors.evidence_for_user(request.user, pk, evidence_pk)
+    if evidence is None:
+        raise Http404
+    return file_response(request, evidence.file.name, filename=evidence.name)

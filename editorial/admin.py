@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from org.admin import AuditedAdmin
@@ -90,6 +92,14 @@ class BulletinAudioAdmin(ReadOnlyAdmin):
     list_display = ["revision", "backend", "status", "duration_seconds", "confirmed_at", "voided_at"]
     list_filter = ["status", "backend"]
     list_select_related = ["revision"]
+    exclude = ["file"]  # private files have no URL: the download view checks who asks
+    readonly_fields = ["recording"]
+
+    @admin.display(description=_("tệp âm thanh"))
+    def recording(self, obj: BulletinAudio) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("editorial:audio_file", args=[obj.pk]), _("Nghe / tải về"))
 
 
 @admin.register(BulletinEvent)

@@ -27,6 +27,11 @@ def _audio(bulletin: Bulletin):
     return audios[0] if audios else None
 
 
+def published_audio_url(bulletin: Bulletin, audio) -> str:
+    """The public address of a published bulletin's recording (files have no public URL of their own)."""
+    return reverse("editorial:published_audio", args=[bulletin.pk, audio.pk])
+
+
 def _file_size(field) -> int | None:
     try:
         return field.size
@@ -50,7 +55,7 @@ class PublishedBulletinsRss(Feed):
         for item in items:
             audio = _audio(item)
             item.feed_audio = audio
-            item.feed_audio_url = request.build_absolute_uri(audio.file.url) if audio else None
+            item.feed_audio_url = request.build_absolute_uri(published_audio_url(item, audio)) if audio else None
         return items
 
     def item_title(self, item: Bulletin) -> str:
@@ -109,7 +114,7 @@ def json_feed(request: HttpRequest) -> JsonResponse:
     for bulletin in published_bulletins(limit=limit, unit_code=unit):
         revision = bulletin.published_revision
         audio = _audio(bulletin)
-        audio_url = request.build_absolute_uri(audio.file.url) if audio else None
+        audio_url = request.build_absolute_uri(published_audio_url(bulletin, audio)) if audio else None
         item = {
             "id": f"ttcs-bulletin-{bulletin.pk}",
             "url": request.build_absolute_uri(reverse("editorial:published_detail", args=[bulletin.pk])),

@@ -346,3 +346,20 @@ def audio_renders_stalled(now: datetime | None = None) -> list[int]:
 def bulletin_history(bulletin: Bulletin) -> list[HistoryEntry]:
     """Field-level changes of the working copy (who, when, old → new), beside the event log."""
     return history_entries(bulletin)
+
+
+def published_audio(bulletin_pk: int, audio_pk: int) -> BulletinAudio | None:
+    """The recording anyone may fetch: the confirmed audio of a bulletin's published revision (what the public
+    page and the feeds carry). Every other recording stays with the people who may see its bulletin."""
+    bulletin = published_bulletin(bulletin_pk)
+    audio = confirmed_audio(bulletin.published_revision) if bulletin is not None else None
+    return audio if audio is not None and audio.pk == audio_pk else None
+
+
+def published_attachment(bulletin_pk: int, attachment_id: int) -> dict | None:
+    """An attachment of a bulletin's published revision, as frozen in it ({id, name, file, content_type, ...}):
+    public, even when the working copy has dropped it since."""
+    bulletin = published_bulletin(bulletin_pk)
+    if bulletin is None:
+        return None
+    return next((a for a in bulletin.published_revision.attachments or [] if a.get("id") == attachment_id), None)

@@ -2,7 +2,6 @@
 comments, audio and deliveries, the plan coverage, and the public pages the portal links to. Review, sign-off and
 publication are BulletinFlow tasks (workflows/), not pages of this app."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.files import file_response
 from org.web import add_errors
 
 from . import access, selectors, services
@@ -247,7 +248,7 @@ def audio_status(request, audio_pk):
         "id": audio.pk, "status": audio.status, "status_label": audio.get_status_display(),
         "done": not audio.is_in_progress, "duration_seconds": audio.duration_seconds,
         "duration_label": format_duration(audio.duration_seconds),
-        "url": audio.file.url if audio.file else None, "error": audio.error,
+        "url": reverse("editorial:audio_file", args=[audio.pk]) if audio.file else None, "error": audio.error,
     })
 
 
@@ -280,5 +281,47 @@ def published_detail(request, pk):
         raise Http404
     return render(request, "editorial/published_detail.html", {
         "bulletin": bulletin, "revision": bulletin.published_revision,
-        "audio": selectors.confirmed_audio(bulletin.published_revision), "media_url": settings.MEDIA_URL,
+        "audio": selectors.confirmed_audio(bulletin.published_revision),
     })
+
+
+# -------------------------------------------------------------------------------------------------- files
+
+
+def audio_download_name(audio: BulletinAudio) -> str:
+    return f"ban-tin-{audio.revision.bulletin_id}-v{audio.revision.number}-{audio.pk}.wav"
+
+
+@login_required
+def attachment_file(request, pk, attachment_pk):
+    """A working-copy attachment, for whoever may see the bulletin."""
+    attachment = get_object_or_404(_bulletin_or_404(request, pk).attachments, pk=attachment_pk)
+    return file_response(request, attachment.file.name, filename=attachment.name,
+                         content_type=attachment.content_type)
+
+
+@login_required
+def audio_file(request, audio_pk):
+    """Any recording of a bulletin, for whoever may see the bulletin."""
+    audio = _audio_or_404(request, audio_pk)
+    if not audio.file:
+        raise Http404
+    return file_response(request, audio.file.name, filename=audio_download_name(audio), content_type="audio/wav")
+
+
+def published_audio_file(request, pk, audio_pk):
+    """Public: the confirmed recording of the published revision (the portal, the feeds, IP loudspeakers)."""
+    audio = selectors.published_audio(pk, audio_pk)
+    if audio is None or not audio.file:
+        raise Http404
+    return file_response(request, audio.file.name, filename=audio_download_name(audio), content_type="audio/wav",
+                         public=True)
+
+
+def published_attachment_file(request, pk, attachment_id):
+    """Public: an attachment of the published revision."""
+    attachment = selectors.published_attachment(pk, attachment_id)
+    if attachment is None or not attachment.get("file"):
+        raise Http404
+    return file_response(request, attachment["file"], filename=attachment.get("name") or "",
+                         content_type=attachment.get("content_type") or None, public=True)

@@ -58,6 +58,14 @@ requires_postgres = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Unit files go to a fresh private folder per test, never to var/private (common/files.py)."""
+    root = tmp_path_factory.mktemp("private")
+    settings.PRIVATE_MEDIA_ROOT = settings.SENDFILE_ROOT = str(root)
+    return root
+
+
+@pytest.fixture(autouse=True)
 def huey_immediate():
     """Background jobs run inline in tests (the embedded consumer is exercised by the browser tests)."""
     from huey.contrib.djhuey import HUEY

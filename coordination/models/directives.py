@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.files import RandomName, private_storage
 from org.audit import history_records
 from org.models import Unit
 
@@ -110,7 +111,8 @@ class Directive(models.Model):
 
 class DirectiveAttachment(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("tệp"), upload_to="directives/%Y/%m/")
+    file = models.FileField(_("tệp"), upload_to=RandomName("directives/%Y/%m"), storage=private_storage,
+                            max_length=255)
     name = models.CharField(_("tên tệp"), max_length=255)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -179,7 +181,8 @@ class Assignment(models.Model):
 
 class AssignmentEvidence(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("tệp"), upload_to=RandomName("evidence/%Y/%m"), storage=private_storage,
+                            max_length=255)
     name = models.CharField(_("tên tệp"), max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.uploads import MB, upload_check
 from notifications.services import notify
 from org import selectors as org_selectors
 from org.audit import records_actor
@@ -40,8 +41,8 @@ def sanitize_html(html: str) -> str:
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_UPLOAD_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "webp", "mp3",
-                             "wav", "ogg", "m4a", "mp4", "webm", "txt"}
+ALLOWED_UPLOAD_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "txt", "jpg", "jpeg", "png", "webp",
+                             "mp3", "wav", "ogg", "m4a", "mp4", "webm")
 BROADCAST_CHANNELS = {
     "loudspeaker": gettext_lazy("Đài truyền thanh cơ sở"),
     "ip_loudspeaker": gettext_lazy("Đài truyền thanh ứng dụng CNTT-VT"),
@@ -53,13 +54,10 @@ BROADCAST_CHANNELS = {
 
 
 def uploads_validate(files, field: str = "files") -> None:
-    """Refuse the whole upload (nothing saved) when one file is too large or of a type we do not keep."""
+    """Refuse the whole upload (nothing saved) when one file is too large, of a type we do not keep, or not what
+    its extension says (common.uploads checks the content)."""
     for f in files or []:
-        extension = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-        if extension not in ALLOWED_UPLOAD_EXTENSIONS:
-            raise ValidationError({field: _("Tệp “%(name)s” không thuộc loại được phép.") % {"name": f.name}})
-        if f.size > MAX_UPLOAD_BYTES:
-            raise ValidationError({field: _("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": f.name}})
+        upload_check(f, allowed=ALLOWED_UPLOAD_EXTENSIONS, max_mb=MAX_UPLOAD_BYTES // MB, field=field)
 
 
 class AlreadyDone(ValidationError):

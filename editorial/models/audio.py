@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.files import private_storage
+
 from .reviews import BulletinRevision
 
 
@@ -28,7 +30,8 @@ class BulletinAudio(models.Model):
                                  verbose_name=_("phiên bản"))
     backend = models.CharField(_("nguồn âm thanh"), max_length=10, choices=Backend.choices)
     voice = models.CharField(_("giọng đọc"), max_length=120, blank=True)
-    file = models.FileField(_("tệp âm thanh"), upload_to="editorial/audio/", max_length=255, blank=True)
+    file = models.FileField(_("tệp âm thanh"), upload_to="editorial/audio/", storage=private_storage, max_length=255,
+                            blank=True)
     duration_seconds = models.FloatField(_("thời lượng (giây)"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("lỗi"), blank=True)

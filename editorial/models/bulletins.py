@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.files import private_storage
 from org.audit import history_records
 from org.models import Unit
 
@@ -158,7 +159,7 @@ class BulletinAttachment(models.Model):
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
-    file = models.FileField(_("tệp"), upload_to=attachment_upload_to, max_length=255)
+    file = models.FileField(_("tệp"), upload_to=attachment_upload_to, storage=private_storage, max_length=255)
     name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))

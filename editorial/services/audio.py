@@ -10,12 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.files import private_storage
 from org.audit import records_actor
 from org.models import User
 
@@ -86,7 +86,8 @@ def _backend(audio: BulletinAudio, config: EditorialSettings) -> SpeechBackend:
 
 
 def audio_file_name(audio: BulletinAudio) -> str:
-    # Unguessable: media is served without a login, and a draft's recording exists before the Board approves it.
+    # Unguessable, and private like every file (common/files.py): a draft's recording exists before the Board
+    # approves it; only the published bulletin's confirmed recording is served to anyone.
     return f"editorial/audio/{audio.revision.bulletin_id}/r{audio.revision.number}-{audio.pk}-{uuid.uuid4().hex}.wav"
 
 
@@ -95,7 +96,7 @@ def audio_render_lease() -> timedelta:
 
 
 def audio_render(*, audio_id: int) -> BulletinAudio:
-    """The background job: claim a queued recording (conditional UPDATE), render it into MEDIA_ROOT, record the
+    """The background job: claim a queued recording (conditional UPDATE), render it into the private storage, record the
     duration or the error. Running it twice renders once. A rendering whose claim is older than the lease was
     left by a worker that died (editorial.reconcile re-enqueues it): it may be claimed again, and only the
     latest claim records its result, so a slow original that finishes after all changes nothing."""
@@ -111,7 +112,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
     name = audio_file_name(audio)
     try:
         backend = _backend(audio, EditorialSettings.current())
-        result = backend.render(audio.revision.spoken_text, Path(default_storage.path(name)))
+        result = backend.render(audio.revision.spoken_text, Path(private_storage().path(name)))
     except SpeechError as exc:
         mine.update(status=BulletinAudio.Status.FAILED, error=str(exc), rendered_at=timezone.now())
     except Exception as exc:
@@ -121,7 +122,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
         if not mine.update(status=BulletinAudio.Status.READY, file=name,
                            duration_seconds=round(result.duration_seconds, 2), voice=result.voice, error="",
                            rendered_at=timezone.now()):
-            default_storage.delete(name)  # a later claim took over: its file is the one kept
+            private_storage().delete(name)  # a later claim took over: its file is the one kept
     audio.refresh_from_db()
     return audio
 

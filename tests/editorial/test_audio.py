@@ -32,8 +32,8 @@ def test_rendering_with_espeak_gives_a_duration_that_fits_the_text(demo, espeak,
     audio.refresh_from_db()
     assert audio.status == BulletinAudio.Status.READY, audio.error
     assert audio.backend == "espeak" and audio.voice == "vi"
-    path = Path(settings.MEDIA_ROOT) / audio.file.name
-    assert path.is_file()
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / audio.file.name
+    assert path.is_file() and not (Path(settings.MEDIA_ROOT) / audio.file.name).exists()
     unguessable = rf"editorial/audio/{bulletin.pk}/r1-{audio.pk}-[0-9a-f]{{32}}\.wav"
     assert re.fullmatch(unguessable, audio.file.name)
     with wave.open(str(path)) as wav:
@@ -46,7 +46,8 @@ def test_rendering_with_espeak_gives_a_duration_that_fits_the_text(demo, espeak,
     # The page's progress endpoint reports it done with the duration.
     client.force_login(u("phongtt"))
     data = client.get(f"/editorial/audio/{audio.pk}/status/").json()
-    assert data["done"] and data["status"] == "ready" and data["url"].endswith(".wav")
+    assert data["done"] and data["status"] == "ready" and data["url"] == f"/editorial/audio/{audio.pk}/file/"
+    assert client.get(data["url"]).content == path.read_bytes()
     assert data["duration_seconds"] == audio.duration_seconds
     # Running the job again does nothing: the row was claimed once.
     assert services.audio_render(audio_id=audio.pk).rendered_at == audio.rendered_at
@@ -100,7 +101,7 @@ def test_uploaded_recording_is_measured(demo):
     assert audio.backend == BulletinAudio.Backend.UPLOAD
     with pytest.raises(ValidationError, match="WAV"):
         services.audio_upload(bulletin=bulletin, user=u("phongtt"), file=upload("ban-thu.mp3", b"ID3"))
-    with pytest.raises(ValidationError, match="hợp lệ"):
+    with pytest.raises(ValidationError, match="không khớp với phần mở rộng .wav"):
         services.audio_upload(bulletin=bulletin, user=u("phongtt"), file=upload("fake.wav", b"MZ" + b"\0" * 40))
     broken = b"RIFF\x00\x00\x00\x00WAVE" + b"\0" * 10
     with pytest.raises(ValidationError, match="Không đọc được"):

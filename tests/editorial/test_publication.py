@@ -148,8 +148,13 @@ def test_rss_atom_and_json_feeds(demo, client):
     assert item.findtext("link").endswith(f"/editorial/published/{bulletin.pk}/")
     assert "Đề nghị các phường" in item.findtext("description")
     enclosure = item.find("enclosure")
-    assert enclosure.get("type") == "audio/wav" and enclosure.get("url").startswith("http://testserver/media/")
+    assert enclosure.get("type") == "audio/wav"
+    assert enclosure.get("url").startswith(f"http://testserver/editorial/published/{bulletin.pk}/audio/")
     assert int(enclosure.get("length")) > 0
+    # The feed's audio is public: an anonymous client (a podcast app, an IP loudspeaker) fetches it.
+    fetched = client.get(enclosure.get("url").removeprefix("http://testserver"))
+    assert fetched.status_code == 200 and fetched["Content-Type"] == "audio/wav"
+    assert fetched.content[:4] == b"RIFF"
 
     atom = ET.fromstring(client.get("/editorial/feeds/atom/").content)
     [entry] = atom.findall(f"{ATOM}entry")
@@ -164,7 +169,8 @@ def test_rss_atom_and_json_feeds(demo, client):
     ttcs = entry["_ttcs"]
     assert ttcs["priority"] == "priority" and ttcs["priority_label"] == "Ưu tiên"
     assert ttcs["air_from"] and ttcs["air_until"] and ttcs["revision"] == 1 and not ttcs["is_correction"]
-    assert ttcs["audio_url"].endswith(audio.file.name) and ttcs["audio_duration_seconds"] == audio.duration_seconds
+    assert ttcs["audio_url"] == f"http://testserver/editorial/published/{bulletin.pk}/audio/{audio.pk}.wav"
+    assert ttcs["audio_duration_seconds"] == audio.duration_seconds
     assert {t["code"] for t in ttcs["targets"]} == {unit("phuong_phuc_xa").code, unit("xa_minh_phu").code}
     assert entry["attachments"][0]["mime_type"] == "audio/wav"
     assert entry["date_published"] and "Đề nghị các phường" in entry["content_text"]
