@@ -155,7 +155,7 @@ def test_the_migration_moves_public_files_to_random_private_names(reported, sett
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
-    move = importlib.import_module("coordination.migrations.0007_private_random_file_names").move_to_private_storage
+    move = importlib.import_module("coordination.migrations.0008_private_random_file_names").move_to_private_storage
     media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     attachment, evidence = reported["attachment"], reported["evidence"]
     # As before: original names under the public MEDIA_ROOT; one of them lost on disk.

@@ -128,7 +128,7 @@ def test_the_migration_moves_public_files_to_the_private_storage(bulletin, setti
                                                                  django_capture_on_commit_callbacks):
     from django.apps import apps
 
-    move = importlib.import_module("editorial.migrations.0005_private_file_storage").move_to_private_storage
+    move = importlib.import_module("editorial.migrations.0007_private_file_storage").move_to_private_storage
     media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     submit(bulletin)
     audio = services.audio_upload(bulletin=fresh(bulletin), user=u("phongtt"), file=recording())
