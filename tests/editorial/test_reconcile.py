@@ -53,7 +53,7 @@ def test_a_queued_rendering_whose_job_vanished_is_queued_again_after_the_grace(
         assert selectors.audio_renders_stalled() == []
     audio.refresh_from_db()
     assert audio.status == BulletinAudio.Status.READY, audio.error
-    assert Path(settings.MEDIA_ROOT, audio.file.name).is_file()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, audio.file.name).is_file()
 
 
 def test_a_rendering_whose_worker_died_is_claimed_again_only_after_the_lease(
@@ -99,7 +99,7 @@ def test_a_slow_original_finishing_after_a_new_claim_changes_nothing(
     audio.refresh_from_db()
     assert audio.status == BulletinAudio.Status.READY
     original, second = written
-    assert Path(settings.MEDIA_ROOT, audio.file.name) == second and second.is_file()
+    assert Path(settings.PRIVATE_MEDIA_ROOT, audio.file.name) == second and second.is_file()
     assert not original.exists()
 
 
