@@ -8,7 +8,7 @@ from django.utils import timezone
 from org import selectors as org_selectors
 from org.models import User
 
-from .models import Assignment, Directive
+from .models import Assignment, Directive, ReportRequirement
 
 
 def directives_visible_to(user: User) -> QuerySet[Directive]:
@@ -73,3 +73,9 @@ def assignment_for_user(user: User, pk: int) -> Assignment | None:
     if org_selectors.user_can_see_unit(user, assignment.unit) or user_sees_whole_directive(user, assignment.directive):
         return assignment_detail(pk)
     return None
+
+
+def assignments_asking_air_time(assignment_ids) -> set[int]:
+    """Which of these assignments ask for a planned air time when acknowledged (a normal bulletin's broadcast)."""
+    rows = Assignment.objects.filter(pk__in=list(assignment_ids)).values_list("pk", "directive__report_requirements")
+    return {pk for pk, requirements in rows if ReportRequirement.SCHEDULE in (requirements or [])}

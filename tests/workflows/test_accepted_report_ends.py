@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -15,12 +14,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 from coordination.models import Assignment, Directive
 from notifications.models import Kind, Notification
 from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, open_task, report, review, unit
-from tests.editorial.helpers import draft, u, wav_bytes
-from workflows import bulletin_services as flow_services
 from workflows import services
-from workflows.bulletin import BulletinFlow
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
-from workflows.models import AssignmentProcess, BulletinProcess, DirectiveProcess
+from workflows.models import AssignmentProcess, DirectiveProcess
+
+from .bulletin_helpers import published_bulletin
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 TASK_KINDS = [Kind.TASK_ASSIGNED, Kind.QUEUE_TASK]
@@ -134,35 +132,11 @@ def media(settings, tmp_path):
     settings.ZALO_SENDER = ""
 
 
-def _bulletin_task(bulletin, flow_task):
-    return Task.objects.get(process__flow_class=BulletinFlow, process__artifact_object_id=bulletin.pk,
-                            flow_task=flow_task, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-
-
 @time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 def test_bulletin_broadcast_directive_walked_to_its_end_leaves_no_task_open(demo, media, user,
                                                                            django_capture_on_commit_callbacks):
-    from editorial import services as editorial
-
     capture = django_capture_on_commit_callbacks
-    bulletin = draft()
-    flow_services.bulletin_submit(bulletin=bulletin, user=u("phongtt"))
-    services.task_run(_bulletin_task(bulletin, BulletinFlow.choose_reviewers), u("truongban"),
-                      flow_services.reviewers_choose, reviewers=[u("bientap1")])
-    services.task_run(_bulletin_task(bulletin, BulletinFlow.review), u("bientap1"), flow_services.review_decide,
-                      decision="approve")
-    audio = editorial.audio_upload(bulletin=bulletin, user=u("truongban"),
-                                   file=SimpleUploadedFile("doc.wav", wav_bytes(2.0), content_type="audio/wav"))
-    editorial.audio_confirm(audio=audio, user=u("truongban"))
-    services.task_run(_bulletin_task(bulletin, BulletinFlow.prepare_audio), u("truongban"), flow_services.audio_ready)
-    services.task_run(_bulletin_task(bulletin, BulletinFlow.sign_off), u("giamdoc"), flow_services.sign_off_decide,
-                      approve=True)
-    with capture(execute=True):
-        services.task_run(_bulletin_task(bulletin, BulletinFlow.publish), u("vanphong"),
-                          flow_services.publish_decide)
-    process = BulletinProcess.objects.get(flow_class=BulletinFlow, artifact_object_id=bulletin.pk)
-    directive = Directive.objects.get(pk=process.data["directive_id"])
-
+    _bulletin, directive = published_bulletin(capture)
     aired = timezone.localtime() - timedelta(minutes=5)
     for a in directive.assignments.select_related("unit"):
         officer = user(a.unit.codename)
