@@ -9,7 +9,7 @@ from org import selectors as org_selectors
 from org.audit import HistoryEntry, history_entries
 from org.models import User
 
-from .models import Assignment, AssignmentEvidence, Directive, DirectiveAttachment
+from .models import Assignment, AssignmentEvidence, Directive, DirectiveAttachment, ReportRequirement
 
 
 def directives_visible_to(user: User) -> QuerySet[Directive]:
@@ -105,3 +105,9 @@ def directive_history(directive: Directive) -> list[HistoryEntry]:
 
 def assignment_history(assignment: Assignment) -> list[HistoryEntry]:
     return history_entries(assignment)
+
+
+def assignments_asking_air_time(assignment_ids) -> set[int]:
+    """Which of these assignments ask for a planned air time when acknowledged (a normal bulletin's broadcast)."""
+    rows = Assignment.objects.filter(pk__in=list(assignment_ids)).values_list("pk", "directive__report_requirements")
+    return {pk for pk, requirements in rows if ReportRequirement.SCHEDULE in (requirements or [])}

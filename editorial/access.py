@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from org.models import LEADER_ROLES, Membership, Role, User
 
-from .models import Bulletin
+from .models import Bulletin, Priority
 
 BOARD_ROLES = (Role.BOARD_SECRETARY, Role.BOARD_MEMBER)
 
@@ -82,8 +82,10 @@ def can_correct(user: User, bulletin: Bulletin) -> bool:
 
 
 def can_manage_audio(user: User, bulletin: Bulletin) -> bool:
-    """Render, upload and confirm the recording: the drafting division's editors and the Board's secretary."""
-    return is_drafter_of(user, bulletin.drafting_unit_id) or is_board_secretary(user)
+    """Render, upload and confirm the recording: the drafting division's editors and the Board's secretary; for an
+    emergency, which no Board approves, the leaders too."""
+    return is_drafter_of(user, bulletin.drafting_unit_id) or is_board_secretary(user) or (
+        bulletin.priority == Priority.EMERGENCY and is_leader(user))
 
 
 def can_comment(user: User, bulletin: Bulletin) -> bool:

@@ -42,6 +42,18 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Thông tin công tác"), {"fields": ["full_name", "job_title", "phone"]}),)
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        """Memberships edited on the user page go through the services, which grant and revoke the unit's and
+        the role's groups (a plain formset save would only write the rows)."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_delete(membership)
+        for membership in memberships:
+            services.membership_save(membership)
+        services.membership_groups_sync(form.instance)  # the groups field of this page must not undo them
+
 
 @admin.register(Unit)
 class UnitAdmin(GuardedModelAdmin):
@@ -65,10 +77,7 @@ class MembershipAdmin(AuditedAdmin):
     autocomplete_fields = ["user", "unit"]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            services.membership_create(user=obj.user, unit=obj.unit, role=obj.role, is_leader=obj.is_leader)
+        services.membership_save(obj)
 
     def delete_model(self, request, obj):
         services.membership_delete(obj)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from .models import Membership, Role, Unit, UnitGroupObjectPermission, UnitKind, User
@@ -205,19 +206,54 @@ def membership_create(*, user: User, unit: Unit, role: str, is_leader: bool = Fa
         unit_groups_ensure([unit])
         unit.refresh_from_db()
     memberships_add([(user, unit, role, is_leader)])
+    membership_groups_sync(user)
     return Membership.objects.get(user=user, unit=unit, role=role)
 
 
-def membership_delete(membership: Membership) -> None:
-    """Remove a membership; the user leaves the unit's group unless another membership keeps them there."""
-    user, unit, role = membership.user, membership.unit, membership.role
-    membership.delete()
-    remaining = Membership.objects.filter(user=user)
-    if unit.group_id and not remaining.filter(unit=unit).exists():
-        user.groups.remove(unit.group_id)
-    if not remaining.filter(role=role).exists():
-        user.groups.remove(*Group.objects.filter(name=role_group_name(role)))
+@transaction.atomic
+def membership_save(membership: Membership) -> Membership:
+    """Create or edit one membership (admin, the user page's inline included). A changed unit, role or person
+    moves the group memberships with it: everyone concerned ends in exactly the groups their memberships give."""
+    previous_user_id = (Membership.objects.filter(pk=membership.pk).values_list("user_id", flat=True).first()
+                        if membership.pk else None)
+    membership.full_clean()
+    membership.save()
+    for user in User.objects.filter(pk__in={membership.user_id, previous_user_id} - {None}):
+        membership_groups_sync(user)
+    return membership
 
+
+@transaction.atomic
+def membership_delete(membership: Membership) -> None:
+    """Remove a membership; the user leaves the unit's and the role's group unless another membership keeps them."""
+    user = membership.user
+    membership.delete()
+    membership_groups_sync(user)
+
+
+def _managed_groups() -> Q:
+    """The groups memberships decide: units' groups and roles' groups (an administrator's other groups stay)."""
+    return Q(unit__isnull=False) | Q(name__startswith=role_group_name(""))
+
+
+@transaction.atomic
+def membership_groups_sync(user: User) -> None:
+    """Put `user` in exactly the unit groups and role groups of their memberships, creating a unit's group and
+    the role groups when they are missing (a deployment that never ran the demo seed)."""
+    memberships = list(Membership.objects.filter(user=user).select_related("unit"))
+    without_group = [m.unit for m in memberships if m.unit.group_id is None]
+    if without_group:
+        unit_groups_ensure(without_group)  # sets `group` on these instances
+    role_names = {role_group_name(m.role) for m in memberships}
+    if Group.objects.filter(name__in=role_names).count() < len(role_names):
+        role_groups_sync()
+    wanted = {m.unit.group_id for m in memberships} | set(
+        Group.objects.filter(name__in=role_names).values_list("pk", flat=True))
+    held = set(user.groups.filter(_managed_groups()).values_list("pk", flat=True))
+    if held - wanted:
+        user.groups.remove(*(held - wanted))
+    if wanted - held:
+        user.groups.add(*(wanted - held))
 
 
 @transaction.atomic

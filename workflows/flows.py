@@ -28,6 +28,12 @@ def _directive(task) -> Directive:
     return Directive.objects.select_related("issuing_unit").get(pk=task.process.artifact_object_id)
 
 
+def report_accepted(activation) -> bool:
+    """Read fresh: the review service saved a locked copy, so the process's cached assignment is stale."""
+    return Assignment.objects.filter(pk=activation.process.artifact_object_id,
+                                     status=Assignment.Status.ACCEPTED).exists()
+
+
 class UnitAssignmentFlow(flow.Flow):
     """One unit's share of a directive: receive → report → the reviewer accepts or returns it."""
 
@@ -68,7 +74,7 @@ class UnitAssignmentFlow(flow.Flow):
         .Next(this.check_review)
     )
     check_review = (
-        flow.If(lambda activation: activation.process.assignment.status == Assignment.Status.ACCEPTED)
+        flow.If(report_accepted)
         .Then(this.end)
         .Else(this.report)
     )

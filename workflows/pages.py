@@ -15,6 +15,7 @@ from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
+from coordination.models import ReportRequirement
 from org import selectors as org_selectors
 from org.web import add_errors
 
@@ -104,7 +105,7 @@ def directive_cancel(request, pk):
 BULK_ACTIONS = {"claim": gettext_lazy("Nhận việc"), "acknowledge": gettext_lazy("Nhận việc và xác nhận đã nhận")}
 
 
-def _bulk_one(task, user, action: str) -> str:
+def _bulk_one(task, user, action: str, *, planned_air_at=None) -> str:
     """Run one item of a bulk action; returns the Vietnamese result shown beside it."""
     try:
         if action == "claim":
@@ -112,7 +113,7 @@ def _bulk_one(task, user, action: str) -> str:
             return _("Đã nhận việc")
         if task.flow_task.name != "acknowledge":
             return _("Bỏ qua: không phải bước tiếp nhận")
-        services.task_run(task, user, services.assignment_acknowledge)
+        services.task_run(task, user, services.assignment_acknowledge, planned_air_at=planned_air_at)
         return _("Đã xác nhận đã nhận")
     except (ValidationError, PermissionDenied) as error:
         return _("Không thực hiện: %(e)s") % {"e": " ".join(getattr(error, "messages", [str(error)]))}
@@ -120,25 +121,50 @@ def _bulk_one(task, user, action: str) -> str:
         return _("Không thực hiện: người khác đang thao tác, hãy thử lại")
 
 
+def _asking_air_time(tasks) -> set[int]:
+    """The pks of the unit-assignment acknowledge tasks among `tasks` whose directive asks for a planned air time."""
+    from .flows import UnitAssignmentFlow
+
+    acknowledges = {t.process.artifact_object_id: t.pk for t in tasks if t.flow_task == UnitAssignmentFlow.acknowledge}
+    return {acknowledges[pk] for pk in coordination_selectors.assignments_asking_air_time(acknowledges)}
+
+
 @login_required
 def unit_queue_bulk(request):
-    """The unit queue with check boxes: claim or acknowledge many tasks, with a result per item."""
+    """The unit queue with check boxes: claim or acknowledge many tasks, with a result per item. Acknowledging a
+    normal bulletin's broadcast asks for a planned air time: one time, given once, for every such task selected."""
     from .flows import DirectiveFlow, UnitAssignmentFlow
     from .selectors import unit_queue
+    from .views import AcknowledgeForm
 
     flows = [UnitAssignmentFlow, DirectiveFlow]
-    results = []
+    results, selected = [], set()
+    air_form = AcknowledgeForm(request.POST or None, requirements=[ReportRequirement.SCHEDULE],
+                               prefix="bulk")
     if request.method == "POST" and request.POST.get("action") in BULK_ACTIONS:
+        action = request.POST["action"]
         ids = [int(pk) for pk in request.POST.getlist("tasks") if pk.isdigit()][:500]
         tasks = {t.pk: t for t in unit_queue(request.user, flows).filter(pk__in=ids)}
-        for pk in ids:
-            task = tasks.get(pk)
-            outcome = _bulk_one(task, request.user, request.POST["action"]) if task else _(
-                "Không thực hiện: việc không còn trong hàng chờ")
-            results.append({"pk": pk, "subject": f"{task.unit_name}: {task.assignment_title}" if task else "",
-                            "outcome": outcome})
+        asking = _asking_air_time(tasks.values()) if action == "acknowledge" else set()
+        planned_air_at = air_form.cleaned_data.get("planned_air_at") if air_form.is_valid() else None
+        if asking and planned_air_at is None:
+            if air_form.is_valid():
+                air_form.add_error("planned_air_at", _(
+                    "%(n)s bản tin đã chọn cần thời điểm dự kiến phát: hãy nhập thời điểm rồi xác nhận lại."
+                ) % {"n": len(asking)})
+            selected = set(ids)
+        else:
+            for pk in ids:
+                task = tasks.get(pk)
+                outcome = _bulk_one(task, request.user, action,
+                                    planned_air_at=planned_air_at if pk in asking else None) if task else _(
+                    "Không thực hiện: việc không còn trong hàng chờ")
+                results.append({"pk": pk, "subject": f"{task.unit_name}: {task.assignment_title}" if task else "",
+                                "outcome": outcome})
     page = Paginator(unit_queue(request.user, flows), 100).get_page(request.GET.get("page"))
-    return render(request, "workflows/queue_bulk.html", {"page": page, "results": results, "actions": BULK_ACTIONS})
+    return render(request, "workflows/queue_bulk.html", {
+        "page": page, "results": results, "actions": BULK_ACTIONS, "air_form": air_form, "selected": selected,
+        "asking_air_time": _asking_air_time(page.object_list)})
 
 
 def _bulletin_or_404(request, pk):

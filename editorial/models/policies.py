@@ -43,7 +43,8 @@ class EditorialSettings(models.Model):
     piper_executable = models.CharField(_("chương trình Piper"), max_length=300, default="piper")
     require_confirmed_audio = models.BooleanField(
         _("bắt buộc xác nhận âm thanh trước khi Lãnh đạo ký duyệt"), default=True,
-        help_text=_("Cái được duyệt là bản âm thanh sẽ phát; bản tin khẩn cấp được miễn."),
+        help_text=_("Cái được duyệt là bản âm thanh sẽ phát. Tin khẩn cấp không qua bước này nhưng chỉ được phát "
+                    "hành khi đã có bản âm thanh được xác nhận (tạo tự động khi Lãnh đạo Sở duyệt)."),
     )
     max_image_mb = models.PositiveIntegerField(_("dung lượng tối đa ảnh/infographic (MB)"), default=10)
     max_video_mb = models.PositiveIntegerField(_("dung lượng tối đa video (MB)"), default=200)

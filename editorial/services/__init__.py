@@ -25,6 +25,7 @@ from .publication import (
     bulletin_schedule,
     bulletin_unschedule,
     bulletins_publish_due,
+    publication_blockers,
     zalo_message_retry,
     zalo_outbox_deliver,
     zalo_text,
@@ -50,6 +51,7 @@ __all__ = [
     "bulletin_mark_changes_requested", "bulletin_mark_rejected", "bulletin_publish", "bulletin_return_to_board",
     "bulletin_schedule", "bulletin_sign_off", "bulletin_submit", "bulletin_unschedule", "bulletin_update",
     "bulletin_withdraw", "bulletins_publish_due", "comment_add", "editorial_reference_ensure", "plan_topics_load",
+    "publication_blockers",
     "review_hand_over", "review_outcome", "review_record", "reviewers_set", "sign_off_blockers", "targets_sync",
     "withdraw_allowed", "zalo_message_retry", "zalo_outbox_deliver", "zalo_text",
 ]

@@ -20,12 +20,23 @@ from org.audit import records_actor
 from org.models import User
 
 from .. import access
-from ..models import Bulletin, BulletinAudio, BulletinEvent, BulletinRevision, EditorialSettings, SpeechEngine
+from ..models import (
+    Bulletin,
+    BulletinAudio,
+    BulletinEvent,
+    BulletinRevision,
+    EditorialSettings,
+    Priority,
+    SpeechEngine,
+)
 from ..speech import EspeakBackend, PiperBackend, SpeechBackend, SpeechError, UploadedRecordingBackend
 from ..uploads import recording_validate
 from .common import AlreadyDone, event, locked, require
 
 logger = logging.getLogger(__name__)
+
+# An emergency skips the Board's approval, where a recording is normally confirmed: it is confirmed in these states.
+EMERGENCY_AUDIO_STATES = (Bulletin.Status.SIGNED_OFF, Bulletin.Status.SCHEDULED)
 
 
 def audio_revision(bulletin: Bulletin) -> BulletinRevision | None:
@@ -64,6 +75,23 @@ def audio_request(*, bulletin: Bulletin, user: User, engine: str | None = None, 
     audio = BulletinAudio.objects.create(revision=revision, backend=engine, voice=voice, requested_by=user)
     event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision,
           comment=f"{audio.get_backend_display()} ({voice})")
+    transaction.on_commit(lambda: _enqueue_render(audio.pk))
+    return audio
+
+
+def emergency_audio_request(*, bulletin: Bulletin, user: User) -> BulletinAudio:
+    """The leader's emergency approval queues the recording of the approved text (the configured engine; espeak-ng
+    when Piper has no voice file). `audio_render` confirms it in the leader's name once rendered: an emergency has
+    no listening step between approval and publication."""
+    config = EditorialSettings.current()
+    engine = config.speech_engine
+    if engine == SpeechEngine.PIPER and not config.piper_model_path:
+        engine = SpeechEngine.ESPEAK
+    voice = Path(config.piper_model_path).stem if engine == SpeechEngine.PIPER else config.espeak_voice
+    revision = bulletin.approved_revision
+    audio = BulletinAudio.objects.create(revision=revision, backend=engine, voice=voice, requested_by=user)
+    event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision,
+          comment=f"{audio.get_backend_display()} ({voice}), {_('tin khẩn cấp')}")
     transaction.on_commit(lambda: _enqueue_render(audio.pk))
     return audio
 
@@ -123,6 +151,8 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
                            duration_seconds=round(result.duration_seconds, 2), voice=result.voice, error="",
                            rendered_at=timezone.now()):
             private_storage().delete(name)  # a later claim took over: its file is the one kept
+        else:
+            _confirm_emergency_recording(audio_id)
     audio.refresh_from_db()
     return audio
 
@@ -141,6 +171,26 @@ def audio_renders_reconcile(now: datetime | None = None) -> list[int]:
 
 
 @records_actor
+@transaction.atomic
+def _confirm_emergency_recording(audio_id: int) -> None:
+    """A recording an emergency's approving leader asked for (emergency_audio_request) is confirmed in their name,
+    unless someone confirmed another one of that revision first."""
+    audio = BulletinAudio.objects.select_related("revision", "requested_by").get(pk=audio_id)
+    bulletin = locked(audio.revision.bulletin)
+    if (bulletin.priority != Priority.EMERGENCY or bulletin.status not in EMERGENCY_AUDIO_STATES
+            or audio.revision_id != bulletin.approved_revision_id or audio.requested_by is None
+            or not access.is_leader(audio.requested_by)):
+        return
+    if BulletinAudio.objects.filter(revision=audio.revision, confirmed_at__isnull=False,
+                                    voided_at__isnull=True).exists():
+        return
+    audio.confirmed_by, audio.confirmed_at = audio.requested_by, timezone.now()
+    audio.save(update_fields=["confirmed_by", "confirmed_at"])
+    event(bulletin, BulletinEvent.Kind.AUDIO_CONFIRMED, audio.requested_by, revision=audio.revision,
+          comment=_("Tin khẩn cấp: xác nhận cùng lượt duyệt của Lãnh đạo Sở, %(s).0f s")
+          % {"s": audio.duration_seconds or 0})
+
+
 @transaction.atomic
 def audio_upload(*, bulletin: Bulletin, user: User, file) -> BulletinAudio:
     """A presenter's own recording (PCM WAV) instead of synthesis; its duration is read from the file."""
@@ -174,9 +224,11 @@ def audio_confirm(*, audio: BulletinAudio, user: User) -> BulletinAudio:
         raise AlreadyDone(_("Bản âm thanh này đã được xác nhận."))
     if not audio.is_usable:
         raise ValidationError(_("Bản âm thanh chưa sẵn sàng hoặc đã hết hiệu lực."))
-    if bulletin.status != Bulletin.Status.APPROVED or audio.revision_id != bulletin.approved_revision_id:
+    confirmable = bulletin.status == Bulletin.Status.APPROVED or (
+        bulletin.priority == Priority.EMERGENCY and bulletin.status in EMERGENCY_AUDIO_STATES)
+    if not confirmable or audio.revision_id != bulletin.approved_revision_id:
         raise ValidationError(_("Chỉ xác nhận được âm thanh của phiên bản vừa được Ban biên tập duyệt, "
-                                "trước khi Lãnh đạo Sở ký duyệt."))
+                                "trước khi Lãnh đạo Sở ký duyệt (tin khẩn cấp: trước khi phát hành)."))
     now = timezone.now()
     BulletinAudio.objects.filter(revision=audio.revision, confirmed_at__isnull=False, voided_at__isnull=True).update(
         voided_at=now, void_reason=_("Đã thay bằng bản âm thanh khác"))

@@ -25,15 +25,18 @@ from org.models import User
 from .. import access, signals
 from ..models import (
     Bulletin,
+    BulletinAudio,
     BulletinEvent,
     BulletinRevision,
     BulletinTarget,
     ChannelDelivery,
+    EditorialSettings,
     Priority,
     ZaloGroup,
     ZaloMessage,
 )
 from ..richtext import html_to_text
+from ..selectors import confirmed_audio
 from ..zalo import ZaloSender, ZaloSendError, zalo_sender_from_settings
 from .common import AlreadyDone, bulletin_link, event, locked, require
 
@@ -45,6 +48,25 @@ ZALO_BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
 ZALO_TEXT_LIMIT = 2000
 
 
+def publication_blockers(bulletin: Bulletin) -> list[str]:
+    """Why it cannot be published yet (empty: it can). An emergency skips the Board and the sign-off step, whose
+    audio check covers every other bulletin, but not its recording: it goes on air as sound."""
+    if bulletin.priority != Priority.EMERGENCY or not EditorialSettings.current().require_confirmed_audio:
+        return []
+    if confirmed_audio(bulletin.approved_revision) is not None:
+        return []
+    if BulletinAudio.objects.filter(revision_id=bulletin.approved_revision_id, status__in=[
+            BulletinAudio.Status.QUEUED, BulletinAudio.Status.RENDERING]).exists():
+        return [_("Âm thanh của tin khẩn cấp đang được tạo: hãy chờ ít giây rồi phát hành.")]
+    return [_("Tin khẩn cấp chưa có bản âm thanh được xác nhận: hãy tạo lại hoặc tải bản thu lên và xác nhận.")]
+
+
+def _require_publishable(bulletin: Bulletin) -> None:
+    blockers = publication_blockers(bulletin)
+    if blockers:
+        raise ValidationError(blockers)
+
+
 @records_actor
 @transaction.atomic
 def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -> Bulletin:
@@ -53,6 +75,7 @@ def bulletin_schedule(*, bulletin: Bulletin, user: User, publish_at: datetime) -
     bulletin = locked(bulletin)
     if bulletin.status not in READY_TO_PUBLISH:
         raise AlreadyDone(_("Bản tin chưa được ký duyệt hoặc đã phát hành."))
+    _require_publishable(bulletin)
     if publish_at <= timezone.now():
         raise ValidationError({"publish_at": _("Hãy chọn thời điểm trong tương lai, hoặc phát hành ngay.")})
     bulletin.status, bulletin.publish_at = Bulletin.Status.SCHEDULED, publish_at
@@ -81,6 +104,7 @@ def bulletin_publish(*, bulletin: Bulletin, user: User | None = None) -> Bulleti
     """Publish now (user: the Office or a leader; None: the workflow engine)."""
     if user is not None:
         require(access.can_publish(user), _("Chỉ Văn phòng Sở hoặc Lãnh đạo Sở được phát hành bản tin."))
+    _require_publishable(locked(bulletin))
     published = _publish(bulletin.pk, user, timezone.now(), due_only=False)
     if published is None:
         raise AlreadyDone(_("Bản tin chưa được ký duyệt hoặc đã được phát hành."))

@@ -32,6 +32,7 @@ from ..models import (
     ReviewPolicy,
 )
 from ..selectors import confirmed_audio, review_round_outcome, reviewer_candidates
+from .audio import emergency_audio_request
 from .common import AlreadyDone, bulletin_link, event, locked, require
 
 
@@ -246,7 +247,8 @@ def bulletin_return_to_board(*, bulletin: Bulletin, user: User, reason: str) -> 
 @transaction.atomic
 def bulletin_approve_emergency(*, bulletin: Bulletin, user: User, comment: str = "") -> Bulletin:
     """An emergency bulletin (khẩn cấp) approved and signed off at once by the Director or a Deputy, without
-    waiting for the Board; the recording is not required."""
+    waiting for the Board. The approval queues the recording, confirmed in the leader's name once rendered;
+    publication waits for a confirmed recording (publication_blockers)."""
     require(access.is_leader(user), _("Chỉ Giám đốc hoặc Phó Giám đốc Sở được duyệt tin khẩn cấp."))
     bulletin = locked(bulletin)
     if bulletin.priority != Priority.EMERGENCY:
@@ -261,6 +263,7 @@ def bulletin_approve_emergency(*, bulletin: Bulletin, user: User, comment: str =
     event(bulletin, BulletinEvent.Kind.APPROVED, user, revision=bulletin.approved_revision,
           comment=_("Duyệt khẩn cấp"))
     event(bulletin, BulletinEvent.Kind.SIGNED_OFF, user, revision=bulletin.approved_revision, comment=comment.strip())
+    emergency_audio_request(bulletin=bulletin, user=user)
     notify([bulletin.created_by], kind="bulletin_approved", actor=user, level="urgent", link=bulletin_link(bulletin),
            title=_("Lãnh đạo Sở đã duyệt tin khẩn cấp: %(t)s") % {"t": bulletin.title}, body=comment.strip())
     return bulletin

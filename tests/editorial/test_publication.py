@@ -48,10 +48,11 @@ def test_publish_now_lists_on_the_feeds_and_notifies(demo):
         services.bulletin_publish(bulletin=bulletin, user=u("vanphong"))
 
 
-def test_emergency_publication_is_an_urgent_emergency_notification(demo):
+def test_emergency_publication_is_an_urgent_emergency_notification(demo, django_capture_on_commit_callbacks):
     bulletin = draft(title="Bão số 3: sơ tán khẩn", priority=Priority.EMERGENCY)
     submit(bulletin)
-    services.bulletin_approve_emergency(bulletin=bulletin, user=u("giamdoc"))
+    with django_capture_on_commit_callbacks(execute=True):  # the approval renders and confirms the recording
+        services.bulletin_approve_emergency(bulletin=bulletin, user=u("giamdoc"))
     services.bulletin_publish(bulletin=bulletin, user=u("giamdoc"))
     note = Notification.objects.get(recipient__username="xa_minh_phu")
     assert (note.kind, note.level) == ("emergency", "urgent") and "KHẨN CẤP" in note.title
