@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 
 from editorial import services as editorial
+from editorial.feeds import published_audio_url
 from editorial.models import BulletinAudio, BulletinEvent
 from tests.editorial.helpers import draft, recording, u
 from workflows import bulletin_services as flow_services
@@ -19,8 +19,7 @@ from .bulletin_helpers import bulletin_task, publish_now
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def no_zalo(settings):
     settings.ZALO_SENDER = ""
 
 
@@ -55,10 +54,12 @@ def test_published_emergency_has_a_confirmed_recording_in_the_json_feed(demo, es
     feed = client.get("/editorial/feeds/json/").json()
     [item] = [i for i in feed["items"] if i["id"] == f"ttcs-bulletin-{bulletin.pk}"]
     assert item["_ttcs"]["priority"] == "emergency"
-    assert item["_ttcs"]["audio_url"].endswith(audio.file.url)
+    assert item["_ttcs"]["audio_url"].endswith(published_audio_url(bulletin, audio))
     assert item["_ttcs"]["audio_duration_seconds"] == audio.duration_seconds > 0
     assert item["attachments"][0]["mime_type"] == "audio/wav"
-    assert Path(default_storage.path(audio.file.name)).stat().st_size > 1000
+    assert Path(audio.file.path).stat().st_size > 1000
+    public = client.get(published_audio_url(bulletin, audio))  # anyone may fetch a published recording
+    assert public.status_code == 200
 
 
 def test_publication_waits_for_the_recording_and_the_approver_may_supply_it(demo, client,
@@ -81,7 +82,7 @@ def test_publication_waits_for_the_recording_and_the_approver_may_supply_it(demo
     publish_now(bulletin, django_capture_on_commit_callbacks)
     feed = client.get("/editorial/feeds/json/").json()
     [item] = [i for i in feed["items"] if i["id"] == f"ttcs-bulletin-{bulletin.pk}"]
-    assert item["_ttcs"]["audio_url"].endswith(audio.file.url)
+    assert item["_ttcs"]["audio_url"].endswith(published_audio_url(bulletin, audio))
 
 
 def test_a_commune_officer_still_cannot_touch_an_emergency_recording(demo):
