@@ -119,6 +119,10 @@ class PeriodOpenForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
     structure = forms.ChoiceField(label=_("Cơ cấu đơn vị"), choices=[
         (Structure.Y2025, Structure.Y2025.label), (Structure.CURRENT, Structure.CURRENT.label)])
+    due_date = forms.DateField(
+        label=_("Hạn gửi mới"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Để trống: theo lịch báo cáo (06/6 hoặc 06/12). Bắt buộc khi hạn theo lịch đã qua."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, structure: str = Structure.Y2025, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,14 +29,16 @@ logger = logging.getLogger(__name__)
 
 
 @records_actor
-def period_open(*, user: User, kind: str, year: int, structure: str | None = None) -> ReportingPeriod:
+def period_open(*, user: User, kind: str, year: int, structure: str | None = None,
+                due_date: date | None = None) -> ReportingPeriod:
     """Open a reporting period: one transaction for the period, its directive and (when the opener may
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
     from .flows import DirectiveFlow
 
     structure = structure or coordination.structure_in_use()
     with transaction.atomic():
-        period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure)
+        period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure,
+                                             due_date=due_date)
         directive = services.directive_start(user=user, **coordination.period_directive_fields(period))
         period = coordination.period_attach_directive(period=period, directive=directive)
         if coordination.user_can_approve(user):

@@ -166,7 +166,7 @@ def period_open(request):
         data = form.cleaned_data
         try:
             period = reporting.period_open(user=request.user, kind=data["kind"], year=data["year"],
-                                           structure=data["structure"])
+                                           structure=data["structure"], due_date=data.get("due_date"))
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -7,6 +7,7 @@ transaction, so a report's status and its assignment's status never disagree."""
 
 import json
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -206,9 +207,12 @@ def schedule_for(kind: str) -> ReportingSchedule:
 
 @records_actor
 @transaction.atomic
-def period_prepare(*, user: User, kind: str, year: int, structure: str) -> ReportingPeriod:
+def period_prepare(*, user: User, kind: str, year: int, structure: str,
+                   due_date: date | None = None) -> ReportingPeriod:
     """Create the period (or take the one prepared in admin) and freeze the indicator set into it.
-    The caller creates the directive next; a period that already has one raises AlreadyDone."""
+    The caller creates the directive next; a period that already has one raises AlreadyDone.
+    `due_date` replaces the calendar's due day. A period whose due day has passed is refused: opening it would
+    mark every unit overdue and escalate all of them within a minute."""
     if not user_can_issue(user, period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở kỳ báo cáo."))
     if kind not in PeriodKind.values:
@@ -227,6 +231,15 @@ def period_prepare(*, user: User, kind: str, year: int, structure: str) -> Repor
             period = live.select_for_update().get(**lookup)
     if period.directive_id or period.status != ReportingPeriod.Status.DRAFT:
         raise AlreadyDone(_("Kỳ báo cáo này đã được mở."))
+    if due_date is not None:
+        if due_date < period.cutoff_date:
+            raise ValidationError({"due_date": _("Hạn gửi không được trước ngày chốt số liệu (%(d)s).")
+                                   % {"d": period.cutoff_date.strftime("%d/%m/%Y")}})
+        period.due_date = due_date
+    if period.deadline <= timezone.now():
+        raise ValidationError({"due_date": _(
+            "Hạn gửi của kỳ này (%(d)s) đã qua: mở kỳ bây giờ sẽ đánh dấu mọi đơn vị trễ hạn và báo lên cấp trên "
+            "ngay. Hãy chọn hạn gửi mới (từ hôm nay trở đi).") % {"d": period.due_date.strftime("%d/%m/%Y")}})
     snapshot = indicators_snapshot()
     if not snapshot:
         raise ValidationError(_("Chưa có chỉ tiêu báo cáo nào đang dùng."))

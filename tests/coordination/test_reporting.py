@@ -4,10 +4,12 @@ acceptance, the exports, reminders and escalation, the frozen indicator set and 
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
@@ -28,6 +30,8 @@ from workflows import reporting, services
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 
 from .helpers import open_task
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 from .reporting_helpers import (
     COMMUNES,
     DISTRICT,
@@ -273,9 +277,10 @@ def test_validation_errors_appear_per_field_in_vietnamese(period, user, client):
 
 
 def test_previous_period_value_is_shown_beside_each_field(org, user, client, django_capture_on_commit_callbacks):
-    annual = open_period(user("quanly"), django_capture_on_commit_callbacks, kind="annual", year=2024)
-    assert annual.status == ReportingPeriod.Status.OPEN
-    run_commune(annual, COMMUNES[0], user(COMMUNES[0]), user(DISTRICT), {**figures(1), "zalo_followers": 4321})
+    with time_machine.travel(datetime(2024, 12, 1, 10, tzinfo=HANOI), tick=True):  # the 2024 annual period's window
+        annual = open_period(user("quanly"), django_capture_on_commit_callbacks, kind="annual", year=2024)
+        assert annual.status == ReportingPeriod.Status.OPEN
+        run_commune(annual, COMMUNES[0], user(COMMUNES[0]), user(DISTRICT), {**figures(1), "zalo_followers": 4321})
     period = open_period(user("quanly"), django_capture_on_commit_callbacks)
     a = assignment(period, COMMUNES[0])
     acknowledge(a, user(COMMUNES[0]))
@@ -436,3 +441,34 @@ def test_admin_lists_the_seeded_indicators(demo, client, user):
     html = client.get("/admin/coordination/indicator/").content.decode()
     assert "Tổng số cụm loa" in html
     assert client.get("/admin/coordination/reportingschedule/").status_code == 200
+
+
+def test_a_period_whose_due_day_has_passed_asks_for_a_new_due_date(org, user, client,
+                                                                   django_capture_on_commit_callbacks):
+    """Opening the 2026 half-year period in December would mark every unit overdue and escalate them all at once:
+    the page warns and asks for a new due date; with one, the period opens due then and nobody is overdue."""
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=HANOI), tick=True):
+        client.force_login(user("quanly"))
+        form = {"kind": "half_year", "year": 2026, "structure": Structure.CURRENT}
+        page = client.post("/coordination/reports/open/", form)
+        assert page.status_code == 200
+        assert "Hạn gửi của kỳ này (06/06/2026) đã qua" in page.content.decode()
+        assert not ReportingPeriod.objects.filter(year=2026, kind="half_year").exclude(
+            status=ReportingPeriod.Status.DRAFT).exists()
+        page = client.post("/coordination/reports/open/", {**form, "due_date": "2026-11-01"})
+        assert "đã qua" in page.content.decode()  # a new due date must not be past either
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.post("/coordination/reports/open/", {**form, "due_date": "2026-12-20"})
+        assert page.status_code == 302
+        period = ReportingPeriod.objects.get(year=2026, kind="half_year", status=ReportingPeriod.Status.OPEN)
+        assert period.due_date == date(2026, 12, 20) and period.directive.deadline == period.deadline
+        before = Notification.objects.count()
+        deadlines_scan()
+        assert not period.directive.assignments.filter(overdue_since__isnull=False).exists()
+        assert Notification.objects.count() == before
+
+
+def test_the_schedule_never_opens_a_period_after_its_due_day(org, user):
+    with time_machine.travel(datetime(2027, 6, 7, 10, tzinfo=HANOI), tick=False):
+        assert reporting.periods_open_due() == []
+    assert not ReportingPeriod.objects.filter(year=2027).exclude(status=ReportingPeriod.Status.DRAFT).exists()
