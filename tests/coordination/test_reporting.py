@@ -5,8 +5,8 @@ acceptance, the exports, reminders and escalation, the frozen indicator set and 
 import csv
 import io
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
