@@ -131,7 +131,14 @@ class BulletinFlow(flow.Flow):
         .Then(this.distribute)
         .Else(this.wait_publication)
     )
-    wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.distribute)
+    # the periodic job publishes at the set time (bulletin_services.publication_resume), or the Office cancels
+    # the schedule (bulletin_services.bulletin_unschedule) and the bulletin goes back to the publish step
+    wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.check_scheduled)
+    check_scheduled = (
+        flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Then(this.distribute)
+        .Else(this.publish)
+    )
     distribute = flow.Function(services.distribute).Next(this.end)
 
     end = flow.End()

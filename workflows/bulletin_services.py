@@ -111,6 +111,23 @@ def publication_resume(bulletin: Bulletin) -> None:
         services.after_commit(lambda: _run_wait(task_pk))
 
 
+def bulletin_unschedule(*, bulletin: Bulletin, user: User) -> Bulletin:
+    """The Office cancels a set publication time: the bulletin is signed off again and its flow, which was
+    waiting for that time, returns to the publish step (publish now or at another time)."""
+    from .bulletin import BulletinFlow
+
+    with transaction.atomic():
+        bulletin = editorial.bulletin_unschedule(bulletin=bulletin, user=user)
+        process = _process_of(bulletin)
+        task = process and process.task_set.filter(flow_task=BulletinFlow.wait_publication, status=STATUS.NEW).first()
+        if task is not None:
+            with BulletinFlow.lock(task.process_id):
+                task = Task.objects.get(pk=task.pk)
+                if task.status == STATUS.NEW:
+                    BulletinFlow.wait_publication.run(task)
+    return bulletin
+
+
 def _run_wait(task_pk: int) -> None:
     from .bulletin import BulletinFlow
 
@@ -212,6 +229,25 @@ def round_repeat(activation) -> None:
     editorial.reviewers_set(bulletin=bulletin, reviewers=reviewers)
 
 
+def _close_superseded_broadcasts(bulletin: Bulletin, process, user: User) -> None:
+    """A correction's publication replaces the broadcast of the earlier text: its directive, if still open, is
+    cancelled (units see the reason) so that only the corrected text is asked of them."""
+    from coordination.access import CANCELLABLE
+    from coordination.models import Directive
+
+    from .bulletin import BulletinFlow
+    from .models import BulletinProcess
+
+    earlier = BulletinProcess.objects.filter(
+        flow_class=BulletinFlow, artifact_content_type=ContentType.objects.get_for_model(Bulletin),
+        artifact_object_id=bulletin.pk).exclude(pk=process.pk)
+    ids = [p.data["directive_id"] for p in earlier if (p.data or {}).get("directive_id")]
+    reason = _("Thay bằng bản đính chính (phiên bản %(n)s) của bản tin.") % {
+        "n": bulletin.published_revision.number if bulletin.published_revision else "?"}
+    for directive in Directive.objects.filter(pk__in=ids, status__in=CANCELLABLE):
+        services.directive_cancel(directive=directive, user=user, reason=reason)
+
+
 def distribute(activation) -> None:
     """Publishing starts a broadcast directive to the bulletin's target units. A normal bulletin's communes
     first say when they will air it; every unit confirms the broadcast with evidence."""
@@ -229,6 +265,7 @@ def distribute(activation) -> None:
         target_spec=bulletin.target_spec, deadline=bulletin.air_until, report_requirements=requirements,
     )
     approver = bulletin.signed_off_by or activation.process.bulletin.published_by
+    _close_superseded_broadcasts(bulletin, activation.process, approver)
     from .flows import DirectiveFlow
 
     task = services.open_task(directive, DirectiveFlow.approve)

@@ -208,6 +208,25 @@ def bulletin_withdraw(request, pk):
 
 
 @login_required
+@require_POST
+def bulletin_unschedule(request, pk):
+    from editorial import access as editorial_access
+
+    from . import bulletin_services
+
+    bulletin = _bulletin_or_404(request, pk)
+    if not editorial_access.can_publish(request.user):
+        raise PermissionDenied(_("Chỉ Văn phòng Sở hoặc Lãnh đạo Sở được phát hành bản tin."))
+    try:
+        bulletin_services.bulletin_unschedule(bulletin=bulletin, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã hủy hẹn giờ; bản tin trở lại bước phát hành."))
+    return redirect("editorial:bulletin_detail", bulletin.pk)
+
+
+@login_required
 def bulletin_correct(request, pk):
     from editorial import access as editorial_access
     from editorial.forms import CorrectionForm

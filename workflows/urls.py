@@ -8,6 +8,7 @@ urlpatterns = [
     path("bulletins/<int:pk>/submit/", pages.bulletin_submit, name="bulletin_submit"),
     path("bulletins/<int:pk>/withdraw/", pages.bulletin_withdraw, name="bulletin_withdraw"),
     path("bulletins/<int:pk>/correct/", pages.bulletin_correct, name="bulletin_correct"),
+    path("bulletins/<int:pk>/unschedule/", pages.bulletin_unschedule, name="bulletin_unschedule"),
     path("queue/", pages.unit_queue_bulk, name="unit_queue_bulk"),
     path("directives/new/", pages.directive_create, name="directive_create"),
     path("directives/<int:pk>/cancel/", pages.directive_cancel, name="directive_cancel"),

@@ -30,8 +30,6 @@ from workflows import reporting, services
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 
 from .helpers import open_task
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 from .reporting_helpers import (
     COMMUNES,
     DISTRICT,
@@ -58,6 +56,9 @@ def period(org, user, django_capture_on_commit_callbacks):
 
 def _sum(values: list[dict], code: str) -> Decimal:
     return sum((Decimal(str(v[code]).replace(",", ".")) for v in values), Decimal(0))
+
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_opening_goes_through_the_directive_engine(period, org):

@@ -227,6 +227,35 @@ def test_correction_needs_reapproval_and_a_new_acknowledgement(demo, django_capt
     second_directive = process_of(bulletin).data["directive_id"]
     assert second_directive != first_directive
     assert Directive.objects.get(pk=second_directive).assignments.filter(status=Assignment.Status.PENDING).count() == 2
+    # the broadcast of the earlier text is over: only the corrected one is asked of the units
+    first = Directive.objects.get(pk=first_directive)
+    assert first.status == Directive.Status.CANCELLED and "đính chính" in first.cancel_reason
+    assert set(first.assignments.values_list("status", flat=True)) == {Assignment.Status.CANCELLED}
+    assert not Task.objects.filter(process__artifact_object_id__in=first.assignments.values("pk"),
+                                   process__flow_class=UnitAssignmentFlow,
+                                   status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]).exists()
+
+
+def test_unscheduling_returns_the_bulletin_to_the_publish_step(demo, client, django_capture_on_commit_callbacks):
+    bulletin = submitted()
+    through_board(bulletin)
+    confirm_audio(bulletin)
+    sign(bulletin)
+    publish(bulletin, publish_at=timezone.now() + timedelta(hours=2))
+    assert one_handle(bulletin)
+    client.force_login(u("phuong_phuc_xa"))
+    assert client.post(f"/coordination/bulletins/{bulletin.pk}/unschedule/").status_code in (403, 404)
+    client.force_login(u("vanphong"))
+    assert "Hủy hẹn giờ phát hành" in client.get(f"/editorial/{bulletin.pk}/").content.decode()
+    assert client.post(f"/coordination/bulletins/{bulletin.pk}/unschedule/").status_code == 302
+    assert fresh(bulletin).status == Bulletin.Status.SIGNED_OFF
+    assert not Task.objects.filter(process__artifact_object_id=bulletin.pk, process__flow_class=BulletinFlow,
+                                   flow_task=BulletinFlow.wait_publication, status=STATUS.NEW).exists()
+    assert editorial.bulletins_publish_due(now=timezone.now() + timedelta(hours=3)) == 0  # nothing scheduled
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(bulletin)  # the Office publishes from the publish step again
+    assert fresh(bulletin).status == Bulletin.Status.PUBLISHED
+    assert process_of(bulletin).status == PROCESS.DONE
 
 
 def test_emergency_skips_the_board(demo, django_capture_on_commit_callbacks):

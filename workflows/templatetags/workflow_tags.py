@@ -36,4 +36,5 @@ def bulletin_workflow(context, bulletin: Bulletin) -> dict:
         "can_submit": is_author and bulletin.status in (Bulletin.Status.DRAFT, Bulletin.Status.WITHDRAWN),
         "can_withdraw": is_author and bulletin.status in Bulletin.UNDER_REVIEW and withdraw_allowed(bulletin),
         "can_correct": access.can_correct(user, bulletin),
+        "can_unschedule": bulletin.status == Bulletin.Status.SCHEDULED and access.can_publish(user),
     }
