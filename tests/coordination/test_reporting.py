@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
@@ -27,6 +28,7 @@ from org.models import Structure
 from workflows import reporting, services
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 
+from ..clock import hanoi
 from .helpers import open_task
 from .reporting_helpers import (
     COMMUNES,
@@ -411,22 +413,34 @@ def test_late_unit_is_reminded_once_and_escalated(period, user, django_capture_o
 
 
 def test_schedule_opens_the_period_once_on_its_day(org, user, django_capture_on_commit_callbacks):
+    """The hourly job reads today's date in Hanoi: the clock is set for each step."""
     from workflows.tasks import reporting_periods_open_job
 
+    def job() -> list[int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reporting_periods_open_job.call_local()
+
     ReportingSchedule.objects.update(structure=Structure.CURRENT)
-    assert reporting.periods_open_due(date(2025, 5, 20)) == []
-    with django_capture_on_commit_callbacks(execute=True):
-        opened = reporting.periods_open_due(date(2025, 5, 31))
-    assert [(p.kind, p.year, p.cutoff_date, p.due_date) for p in opened] == [
-        ("half_year", 2025, date(2025, 5, 30), date(2025, 6, 6))]
-    assert opened[0].opened_by.username == "quanly"  # the division's leader, who may approve
-    assert opened[0].directive.assignments.count() == 4
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reporting.periods_open_due(date(2025, 6, 2)) == []
-        reporting_periods_open_job.call_local()
-    assert ReportingPeriod.objects.count() == 1
-    with django_capture_on_commit_callbacks(execute=True):  # a missed opening day is caught up before the due date
-        assert [p.kind for p in reporting.periods_open_due(date(2025, 12, 3))] == ["annual"]
+    with time_machine.travel(hanoi(2025, 5, 20), tick=False) as clock:
+        assert job() == []
+        clock.move_to(hanoi(2025, 5, 30, 23, 59))
+        assert job() == []
+        clock.move_to(hanoi(2025, 5, 31, 0, 7))  # still 30/5 in UTC: the opening day is Hanoi's
+        opened = ReportingPeriod.objects.filter(pk__in=job())
+        assert [(p.kind, p.year, p.cutoff_date, p.due_date) for p in opened] == [
+            ("half_year", 2025, date(2025, 5, 30), date(2025, 6, 6))]
+        assert opened[0].opened_by.username == "quanly"  # the division's leader, who may approve
+        assert opened[0].directive.assignments.count() == 4
+        clock.move_to(hanoi(2025, 6, 2))
+        assert job() == []
+        assert ReportingPeriod.objects.count() == 1
+        clock.move_to(hanoi(2025, 6, 7))  # past the due date: a half-year period not opened by then never is
+        ReportingPeriod.objects.all().delete()
+        assert job() == []
+        clock.move_to(hanoi(2025, 12, 3))  # a missed opening day is caught up before the due date
+        assert [p.kind for p in ReportingPeriod.objects.filter(pk__in=job())] == ["annual"]
+    # An explicit day is the same decision without the clock.
+    assert reporting.periods_open_due(date(2025, 12, 4)) == []
 
 
 def test_admin_lists_the_seeded_indicators(demo, client, user):
