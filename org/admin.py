@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from . import services
+from .login import login_unlock
 from .models import Membership, Unit, User
 
 
@@ -21,6 +22,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email", "memberships__unit__name"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Thông tin công tác"), {"fields": ["full_name", "job_title", "phone"]}),)
     inlines = [MembershipInline]
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"), permissions=["change"])
+    def unlock_login(self, request, queryset):
+        removed = login_unlock(usernames=list(queryset.values_list("username", flat=True)))
+        self.message_user(request, _("Đã mở khóa đăng nhập; xóa %(count)s bản ghi đăng nhập sai.") % {"count": removed})
 
 
 @admin.register(Unit)
