@@ -1,1 +1,1 @@
-"""Small building blocks every app may use (files, uploads, the ASGI request cap); no models."""
+"""Small shared helpers with no models and no domain words (DESIGN.md): any app may import them."""

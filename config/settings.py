@@ -2,6 +2,7 @@
 production (PostgreSQL via DATABASE_URL, Redis via REDIS_URL). Every value comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "simple_history",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "huey.contrib.djhuey",
@@ -55,6 +57,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the request user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused for too many failures into the lockout page. Not last as axes suggests: outside the
+    # sync-only middleware below it runs on the sync path under daphne too (its async path passes the arguments
+    # of AXES_LOCKOUT_CALLABLE wrongly in 8.3.1).
+    "axes.middleware.AxesMiddleware",
     "workflows.middleware.WorkflowErrorsMiddleware",
 ]
 
@@ -153,6 +159,7 @@ EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before a password is checked
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -161,6 +168,19 @@ GUARDIAN_RAISE_403 = True
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Login throttling (django-axes, org/login.py): failures are counted per username and per client address over
+# the cool-off; at LOGIN_FAILURE_LIMIT failures the username is locked, at LOGIN_ADDRESS_FAILURE_LIMIT the address
+# (higher: a whole office may share one address). Each failure during a lockout extends it. An administrator
+# unlocks in admin ("Người dùng" → "Mở khóa đăng nhập", or delete the access attempts) or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`. Behind a proxy, run daphne with --proxy-headers
+# so that the address is the browser's, not the proxy's.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "org.login.LoginAttemptsHandler"
+AXES_LOCKOUT_CALLABLE = "org.login.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

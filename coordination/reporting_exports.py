@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from common.spreadsheets import spreadsheet_row
 from org.models import Unit, UnitKind
 
 from . import reporting_selectors as selectors
@@ -85,14 +86,14 @@ def district_rows(period: ReportingPeriod, units: QuerySet[Unit] | None) -> list
 
 
 def _sheet(ws, title: str, header: list[str], rows: list[list]) -> None:
-    ws.append([title])
+    ws.append(spreadsheet_row([title]))
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(header)
+    ws.append(spreadsheet_row(header))
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(row)
+        ws.append(spreadsheet_row(row))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.freeze_panes = ws.cell(row=3, column=3)
@@ -120,7 +121,7 @@ def period_csv(period: ReportingPeriod, units: QuerySet[Unit] | None = None) -> 
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(_header(period))
+    writer.writerow(spreadsheet_row(_header(period)))
     for row in commune_rows(period, units):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(spreadsheet_row("" if v is None else v for v in row))
     return buffer.getvalue()

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .audit import history_entries
+from .login import login_unlock
 from .models import Membership, Unit, User
 
 
@@ -41,6 +42,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email", "memberships__unit__name"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Thông tin công tác"), {"fields": ["full_name", "job_title", "phone"]}),)
     inlines = [MembershipInline]
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"), permissions=["change"])
+    def unlock_login(self, request, queryset):
+        removed = login_unlock(usernames=list(queryset.values_list("username", flat=True)))
+        self.message_user(request, _("Đã mở khóa đăng nhập; xóa %(count)s bản ghi đăng nhập sai.") % {"count": removed})
 
     def save_formset(self, request, form, formset, change):
         """Memberships edited on the user page go through the services, which grant and revoke the unit's and

@@ -1,6 +1,11 @@
-"""Shared fixtures: the demo organisation (2025 structure) seeded once per session, and a named cast."""
+"""Shared fixtures: the demo organisation (2025 structure) seeded once per session, and a named cast; the
+session clock (TTCS_TEST_NOW)."""
+
+import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from tests.live import asgi_live_server, browser  # noqa: E402,F401  (shared fixtures)
@@ -8,8 +13,46 @@ from tests.live import asgi_live_server, browser  # noqa: E402,F401  (shared fix
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+TEST_NOW_VARIABLE = "TTCS_TEST_NOW"
+SESSION_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def session_clock_destination(value: str) -> datetime | None:
+    """The moment TTCS_TEST_NOW names (ISO 8601 with its UTC offset, e.g. 2027-12-02T10:00+07:00), or None."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} needs a UTC offset, e.g. 2027-12-02T10:00+07:00")
+    return moment
+
+
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # CI runs the suite again with the whole process's clock moved (into and out of the reporting windows), so a
+    # test that silently reads today's date fails there instead of on the day it becomes wrong. The clock ticks
+    # from the destination on; a test that travels itself (time_machine.travel) overrides it while it does.
+    destination = session_clock_destination(os.environ.get(TEST_NOW_VARIABLE, ""))
+    if destination is not None:
+        config.stash[SESSION_CLOCK] = time_machine.travel(destination, tick=True)
+        config.stash[SESSION_CLOCK].start()
+
+
+def pytest_unconfigure(config):
+    clock = config.stash.get(SESSION_CLOCK, None)
+    if clock is not None:
+        clock.stop()
+        del config.stash[SESSION_CLOCK]
+
+
+def pytest_report_header(config):
+    if SESSION_CLOCK in config.stash:
+        return f"clock moved: {TEST_NOW_VARIABLE}={os.environ[TEST_NOW_VARIABLE]}"
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,11 @@
 """A real browser against the real ASGI application, for any app's end-to-end tests: daphne serving
 config.asgi in a thread of this process (pytest-django's live_server is WSGI and has no websockets; in-process,
 the in-memory channel layer carries this process's sends to the sockets), and Debian's chromium driven by
-Playwright. Twisted's reactor runs once per process, so there is one server per test session."""
+Playwright. Twisted's reactor runs once per process, so there is one server per test session.
+
+Clocks: the server shares the test process's clock (TTCS_TEST_NOW moves it, tests/conftest.py), chromium keeps the
+real one, so the server's cookies must not look expired to it (move the clock forward only). daphne times its
+websocket and close timeouts with time.time(): a test with open sockets should not travel far while they are."""
 
 import logging
 import os

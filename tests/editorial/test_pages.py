@@ -10,6 +10,7 @@ from django.utils import timezone
 from editorial import selectors, services
 from editorial.models import Bulletin, BulletinAudio, PlanTopic
 
+from ..clock import hanoi
 from .helpers import (
     BODY,
     MP4,
@@ -107,6 +108,7 @@ def test_who_sees_what(demo, client):
     assert "Gửi Phúc Xá" in page and "Gửi Minh Phú" not in page
 
 
+@pytest.mark.time_machine(hanoi(2025, 5, 20))  # the 2025 plan's topics are offered in 2025 and 2026 only
 def test_create_and_edit_through_the_form(demo, client):
     client.force_login(u("phongtt"))
     form = client.get("/editorial/new/")
@@ -138,6 +140,7 @@ def test_create_and_edit_through_the_form(demo, client):
     assert client.get("/editorial/new/").status_code == 403
 
 
+@pytest.mark.time_machine(hanoi(2025, 5, 20))  # its 2025 plan topic must still be on offer
 def test_editing_an_approved_bulletin_warns_that_it_voids_the_approval(demo, client):
     bulletin = approved()
     client.force_login(u("phongtt"))

@@ -1,6 +1,9 @@
 """The bulk fan-out writes exactly the rows viewflow's StartHandle.run() writes, and flows go on from them."""
 
+from datetime import timedelta
+
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from coordination.models import Assignment, Directive, Urgency
@@ -24,7 +27,7 @@ def _rows(assignment):
 def test_bulk_rows_equal_start_handle_rows(demo):
     directive = Directive.objects.create(
         title="So sánh", issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), urgency=Urgency.objects.first(),
-        created_by=User.objects.get(username="phongtt"), deadline="2030-01-01T00:00Z")
+        created_by=User.objects.get(username="phongtt"), deadline=timezone.now() + timedelta(days=30))
     a, b = (Assignment.objects.create(directive=directive, unit=u, deadline=directive.deadline) for u in
             Unit.objects.filter(structure=Structure.Y2025, kind="commune")[:2])
     UnitAssignmentFlow.start.run(assignment=a)
