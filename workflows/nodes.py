@@ -1,9 +1,12 @@
 """A parallel split with one branch per item of a list known only at run time (the open-source build
-documents `Split.Next(..., data_source=...)` but does not implement it)."""
+documents `Split.Next(..., data_source=...)` but does not implement it). It extends the Material
+`flow.Split`, whose index/detail/undo/revive pages every task list and task page links to: the bare
+`nodes.Split` has none, and reversing its 'index' broke those pages (NoReverseMatch)."""
 
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import Split, SplitActivation
+from viewflow.workflow.flow import Split
+from viewflow.workflow.nodes.split import SplitActivation
 
 
 class DynamicSplitActivation(SplitActivation):
