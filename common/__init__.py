@@ -1,0 +1,1 @@
+"""Small generic helpers shared by the apps (no domain words here)."""
