@@ -5,6 +5,7 @@ one range check, so that a huge, negative or non-numeric id is "not found" inste
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import register_converter
+from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1  # the largest signed 64-bit integer: a bigint or SQLite INTEGER primary key
 
@@ -55,6 +56,10 @@ class IdConverter:
 class ModelMultipleIdField(forms.ModelMultipleChoiceField):
     """A ModelMultipleChoiceField that refuses an id outside 1..MAX_ID with its usual "not a valid value" form
     error before the database sees it (an `IN (…)` with 2**64 is a server error on SQLite and PostgreSQL)."""
+
+    default_error_messages = {
+        "invalid_pk_value": _("“%(pk)s” không phải là một lựa chọn hợp lệ."),
+    }
 
     def _check_values(self, value):
         if self.to_field_name is None:

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workflows.middleware.WorkflowErrorsMiddleware",
+    "common.middleware.IdRangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

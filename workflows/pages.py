@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from common.ids import parse_ids
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
@@ -129,7 +130,7 @@ def unit_queue_bulk(request):
     flows = [UnitAssignmentFlow, DirectiveFlow]
     results = []
     if request.method == "POST" and request.POST.get("action") in BULK_ACTIONS:
-        ids = [int(pk) for pk in request.POST.getlist("tasks") if pk.isdigit()][:500]
+        ids = parse_ids(request.POST.getlist("tasks"), limit=500)
         tasks = {t.pk: t for t in unit_queue(request.user, flows).filter(pk__in=ids)}
         for pk in ids:
             task = tasks.get(pk)
