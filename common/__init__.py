@@ -1,1 +1,1 @@
-"""Small shared helpers with no models and no domain words (DESIGN.md): any app may import them."""
+"""Small generic helpers shared by the apps (no domain words here)."""

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     # of AXES_LOCKOUT_CALLABLE wrongly in 8.3.1).
     "axes.middleware.AxesMiddleware",
     "workflows.middleware.WorkflowErrorsMiddleware",
+    "common.middleware.IdRangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import ModelMultipleIdField
 from org.models import Unit, UnitKind
 from org.web import MultipleFileField
 
@@ -48,10 +49,10 @@ class DirectiveForm(forms.Form):
                                    widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
     target_sets = forms.MultipleChoiceField(label=_("Nhóm đơn vị nhận"), required=False,
                                             choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
-    district_communes = forms.ModelMultipleChoiceField(
+    district_communes = ModelMultipleIdField(
         label=_("Các xã/phường của quận/huyện"), required=False,
         queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))
-    target_units = forms.ModelMultipleChoiceField(
+    target_units = ModelMultipleIdField(
         label=_("Đơn vị cụ thể"), required=False,
         queryset=Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DIVISION]))
     attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
@@ -70,8 +71,8 @@ class DirectiveForm(forms.Form):
 
 
 class RelayForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(label=_("Giao cho các xã/phường"), queryset=Unit.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    units = ModelMultipleIdField(label=_("Giao cho các xã/phường"), queryset=Unit.objects.none(),
+                                 widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import ModelMultipleIdField
 from org.models import Structure, Unit, UnitKind
 from org.targets import TARGET_SETS
 from org.web import MultipleFileField
@@ -32,10 +33,10 @@ class BulletinForm(forms.Form):
     body = forms.CharField(label=_("Nội dung"), widget=RichTextarea())
     target_sets = forms.MultipleChoiceField(label=_("Nhóm đơn vị nhận"), required=False,
                                             choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
-    district_communes = forms.ModelMultipleChoiceField(label=_("Các xã/phường của quận/huyện"), required=False,
-                                                       queryset=Unit.objects.none())
-    target_units = forms.ModelMultipleChoiceField(label=_("Đơn vị cụ thể"), required=False,
-                                                  queryset=Unit.objects.none())
+    district_communes = ModelMultipleIdField(label=_("Các xã/phường của quận/huyện"), required=False,
+                                             queryset=Unit.objects.none())
+    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False,
+                                        queryset=Unit.objects.none())
     air_from = forms.DateTimeField(label=_("Phát từ"), required=False, widget=DATETIME_WIDGET)
     air_until = forms.DateTimeField(label=_("Phát đến"), required=False, widget=DATETIME_WIDGET)
     words_per_minute = forms.IntegerField(label=_("Tốc độ đọc (từ/phút)"), validators=WPM_VALIDATORS)

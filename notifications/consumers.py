@@ -10,6 +10,8 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from common.ids import parse_id, parse_ids
+
 from . import selectors, services
 from .payloads import catch_up_message, unread_message
 from .push import relay
@@ -17,13 +19,7 @@ from .push import relay
 logger = logging.getLogger(__name__)
 
 
-def _int_or_none(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+MAX_MARK_READ = 500  # ids per mark_read message; a page never holds more
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -48,11 +44,20 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if self.user is not None:
             await relay().remove(self.user.pk, self)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Whatever a client sends, the socket stays open: a message that is not a JSON object of the protocol
+        gets an error answer. Binary and empty frames are answered the same way (channels would raise on them
+        and close the socket with 1011)."""
+        if not text_data:
+            await self.send_json({"type": "error", "message": "invalid message"})
+            return
+        await super().receive(text_data=text_data, **kwargs)
+
     @classmethod
     async def decode_json(cls, text_data):
         try:
             return json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             return None
 
     async def receive_json(self, content, **kwargs):
@@ -61,11 +66,19 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "hello":
-            catch_up, unread = await self._catch_up(_int_or_none(content.get("last_id")))
+            last_id = content.get("last_id")
+            if last_id is not None and parse_id(last_id, minimum=0) is None:
+                await self.send_json({"type": "error", "message": "invalid last_id"})
+                return
+            catch_up, unread = await self._catch_up(parse_id(last_id, minimum=0))
             await self.send_json(catch_up)
             await self.send_json(unread)
         elif kind == "mark_read":
-            ids = [i for i in map(_int_or_none, content.get("ids") or []) if i is not None]
+            raw = content.get("ids")
+            if not isinstance(raw, list) or len(raw) > MAX_MARK_READ:
+                await self.send_json({"type": "error", "message": "invalid ids"})
+                return
+            ids = parse_ids(raw)  # the valid ones; a stray null or "x" among them is ignored as before
             # The confirmation comes back through the group, to every tab of this user.
             await database_sync_to_async(services.mark_read)(self.user, ids)
         elif kind == "mark_all_read":

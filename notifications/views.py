@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView
 
+from common.ids import parse_id, parse_ids
+
 from . import selectors, services
 from .forms import EmailPreferencesForm
 from .payloads import notification_payloads
@@ -43,7 +45,7 @@ def _int(value, default: int | None) -> int | None:
 def since_api(request: HttpRequest) -> JsonResponse:
     """Polling fallback and the bell's list: notifications newer than `last_id` (the newest `limit`, oldest
     first), the unread count and the newest id. Without `last_id`: nothing, only where to start."""
-    last_id = _int(request.GET.get("last_id"), None)
+    last_id = parse_id(request.GET.get("last_id"), minimum=0)
     limit = min(max(_int(request.GET.get("limit"), selectors.CATCH_UP_LIMIT), 1), MAX_LIMIT)
     since = selectors.notifications_since(request.user, last_id, limit)
     return JsonResponse(
@@ -74,7 +76,7 @@ def read_api(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"error": _("Dữ liệu không hợp lệ.")}, status=400)
     else:
         mark_all, raw_ids = request.POST.get("all") in ("1", "true", "on"), request.POST.getlist("ids")
-    ids = [i for i in (_int(x, None) for x in raw_ids) if i is not None]
+    ids = parse_ids(raw_ids)
     marked = services.mark_all_read(request.user) if mark_all else services.mark_read(request.user, ids)
     if is_json:
         return JsonResponse({"marked": marked, "unread": selectors.unread_count(request.user)})

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import ModelMultipleIdField
 from editorial.models import Decision
 from editorial.selectors import reviewer_candidates
 
@@ -25,8 +26,8 @@ class BulletinTaskView(TaskView):
 
 
 class ChooseReviewersForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(label=_("Thành viên thẩm định"), queryset=None,
-                                               widget=forms.CheckboxSelectMultiple)
+    reviewers = ModelMultipleIdField(label=_("Thành viên thẩm định"), queryset=None,
+                                     widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,12 +1,14 @@
 """A parallel split with one branch per item of a list known only at run time (the open-source build
-documents `Split.Next(..., data_source=...)` but does not implement it), and a human step whose assignees
-an access rule decides."""
+documents `Split.Next(..., data_source=...)` but does not implement it; it extends the Material `flow.Split`,
+whose index/detail pages every task list and task page links to: the bare `nodes.Split` has none, and reversing
+its 'index' broke those pages), and a human step whose assignees an access rule decides."""
 
 from django.core.exceptions import ImproperlyConfigured
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import Split, SplitActivation
+from viewflow.workflow.flow import Split
+from viewflow.workflow.nodes.split import SplitActivation
 
 
 class DynamicSplitActivation(SplitActivation):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
@@ -143,7 +144,7 @@ def unit_queue_bulk(request):
                                prefix="bulk")
     if request.method == "POST" and request.POST.get("action") in BULK_ACTIONS:
         action = request.POST["action"]
-        ids = [int(pk) for pk in request.POST.getlist("tasks") if pk.isdigit()][:500]
+        ids = parse_ids(request.POST.getlist("tasks"), limit=500)
         tasks = {t.pk: t for t in unit_queue(request.user, flows).filter(pk__in=ids)}
         asking = _asking_air_time(tasks.values()) if action == "acknowledge" else set()
         planned_air_at = air_form.cleaned_data.get("planned_air_at") if air_form.is_valid() else None

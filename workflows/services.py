@@ -78,7 +78,8 @@ def task_claim(task: Task, user: User) -> None:
         task = _fresh_task(flow_class, task.pk)
         if task.status != STATUS.NEW:
             raise coordination.AlreadyDone(_("Việc này đã có người nhận."))
-        if not task.flow_task.can_assign(user, task):
+        can_assign = getattr(task.flow_task, "can_assign", None)  # only human nodes can be claimed
+        if can_assign is None or not can_assign(user, task):
             raise PermissionDenied(_("Bạn không được nhận việc này."))
         task.flow_task.activation_class(task).assign(user)
 

@@ -299,3 +299,20 @@ def test_one_click_claim_opens_the_task_and_refuses_outsiders(demo, client):
     response = client.post(f"/coordination/tasks/{task.pk}/claim/")
     assert response.status_code == 302 and response["Location"].endswith(f"/choose_reviewers/{task.pk}/execute/")
     assert Task.objects.get(pk=task.pk).owner == u("truongban")
+
+
+def test_task_lists_and_finished_task_pages_link_every_node(demo, client):
+    """The review split's tasks are listed too: their links must resolve (once NoReverseMatch 'index')."""
+    bulletin = submitted()
+    choose(bulletin)
+    chosen = Task.objects.get(process__artifact_object_id=bulletin.pk, flow_task=BulletinFlow.choose_reviewers)
+    split = Task.objects.get(process__artifact_object_id=bulletin.pk, flow_task=BulletinFlow.split_reviews)
+    for username in ("giamdoc", "quanly", "admin"):
+        client.force_login(u(username))
+        listed = client.get("/bulletin/tasks/")
+        assert listed.status_code == 200
+        assert f"/bulletin/{split.process_id}/split_reviews/{split.pk}/" in listed.content.decode()
+    client.force_login(u("truongban"))
+    detail = client.get(f"/bulletin/{chosen.process_id}/choose_reviewers/{chosen.pk}/detail/")
+    assert detail.status_code == 200
+    assert f"/bulletin/{split.process_id}/split_reviews/{split.pk}/" in detail.content.decode()
