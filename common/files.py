@@ -75,6 +75,9 @@ class RandomName:
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.prefix == self.prefix
 
+    def __hash__(self):
+        return hash(self.prefix)
+
 
 def download_name(name: str, fallback: str = "tep") -> str:
     """A file name safe for a Content-Disposition header: no path, no control characters."""
