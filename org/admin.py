@@ -18,7 +18,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)
-        extra = {"history": history_entries(obj) if obj is not None else []}
+        if obj is None:  # a missing or malformed id ("abc"): what Django's own pages answer, not a 500
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        extra = {"history": history_entries(obj)}
         return super().history_view(request, object_id, extra_context={**extra, **(extra_context or {})})
 
     def revert_disabled(self, request, obj=None):

@@ -447,7 +447,8 @@ def test_the_sweep_covers_every_pattern_with_real_ids(scenario):
 UNREACHED_NODES = {
     ("bulletin", "approve_emergency"), ("bulletin", "rejected"), ("bulletin", "end_rejected"),
     ("bulletin", "changes_requested"), ("bulletin", "next_round"), ("bulletin", "revise"),
-    ("bulletin", "wait_publication"), ("bulletin", "check_scheduled"), ("directive", "revise"), ("directive", "close"), ("directive", "end"),
+    ("bulletin", "wait_publication"),
+    ("bulletin", "check_scheduled"), ("directive", "revise"), ("directive", "close"), ("directive", "end"),
     ("unitassignment", "reopen"),
     ("unitassignment", "end"),
 }
