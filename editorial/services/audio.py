@@ -72,11 +72,7 @@ def audio_request(*, bulletin: Bulletin, user: User, engine: str | None = None, 
         voice = Path(config.piper_model_path).stem
     else:
         voice = voice or config.espeak_voice
-    audio = BulletinAudio.objects.create(revision=revision, backend=engine, voice=voice, requested_by=user)
-    event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision,
-          comment=f"{audio.get_backend_display()} ({voice})")
-    transaction.on_commit(lambda: _enqueue_render(audio.pk))
-    return audio
+    return _queue_rendering(bulletin, revision, user, engine, voice)
 
 
 def emergency_audio_request(*, bulletin: Bulletin, user: User) -> BulletinAudio:
@@ -88,10 +84,15 @@ def emergency_audio_request(*, bulletin: Bulletin, user: User) -> BulletinAudio:
     if engine == SpeechEngine.PIPER and not config.piper_model_path:
         engine = SpeechEngine.ESPEAK
     voice = Path(config.piper_model_path).stem if engine == SpeechEngine.PIPER else config.espeak_voice
-    revision = bulletin.approved_revision
+    return _queue_rendering(bulletin, bulletin.approved_revision, user, engine, voice, note=_("tin khẩn cấp"))
+
+
+def _queue_rendering(bulletin: Bulletin, revision: BulletinRevision, user: User, engine: str, voice: str,
+                     note: str = "") -> BulletinAudio:
+    """The recording row, its event, and the rendering job queued once the transaction commits."""
     audio = BulletinAudio.objects.create(revision=revision, backend=engine, voice=voice, requested_by=user)
-    event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision,
-          comment=f"{audio.get_backend_display()} ({voice}), {_('tin khẩn cấp')}")
+    comment = f"{audio.get_backend_display()} ({voice})" + (f", {note}" if note else "")
+    event(bulletin, BulletinEvent.Kind.AUDIO_REQUESTED, user, revision=revision, comment=comment)
     transaction.on_commit(lambda: _enqueue_render(audio.pk))
     return audio
 
