@@ -5,8 +5,10 @@ from viewflow.workflow.status import STATUS
 
 from coordination.models import Assignment, Directive, Urgency
 from org.models import Structure, Unit
-from workflows import services
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows import engine
+from workflows.directive import services as directive_services
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 
 
 def unit(codename: str) -> Unit:
@@ -14,13 +16,13 @@ def unit(codename: str) -> Unit:
 
 
 def open_task(obj, flow_task) -> Task:
-    task = services.open_task(obj, flow_task)
+    task = engine.open_task(obj, flow_task)
     assert task is not None, f"no open {flow_task} for {obj}"
     return task
 
 
 def issue(user, units, *, title="Tuyên truyền phòng chống bão số 3", urgency="khan", **spec) -> Directive:
-    return services.directive_start(
+    return directive_services.directive_start(
         user=user, issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), title=title,
         instructions="<p>Phát bản tin 3 lần/ngày</p><script>alert(1)</script>",
         urgency=Urgency.objects.get(code=urgency), target_spec={"units": [u.pk for u in units], **spec},
@@ -29,7 +31,7 @@ def issue(user, units, *, title="Tuyên truyền phòng chống bão số 3", ur
 
 def approve(directive, leader, *, approve=True, comment=""):
     task = open_task(directive, DirectiveFlow.approve)
-    services.task_run(task, leader, services.directive_decide, approve=approve, comment=comment)
+    engine.task_run(task, leader, directive_steps.approve_step, approve=approve, comment=comment)
     directive.refresh_from_db()
     return directive
 
@@ -39,16 +41,16 @@ def assignment_of(directive, codename) -> Assignment:
 
 
 def acknowledge(assignment, officer):
-    services.task_run(open_task(assignment, UnitAssignmentFlow.acknowledge), officer, services.assignment_acknowledge)
+    engine.task_run(open_task(assignment, UnitAssignmentFlow.acknowledge), officer, directive_steps.acknowledge_step)
 
 
 def report(assignment, officer, text="Đã phát 3 lần/ngày trên đài truyền thanh"):
-    services.task_run(open_task(assignment, UnitAssignmentFlow.report), officer, services.assignment_report,
+    engine.task_run(open_task(assignment, UnitAssignmentFlow.report), officer, directive_steps.report_step,
                       text=text)
 
 
 def review(assignment, reviewer, *, accept=True, comment=""):
-    services.task_run(open_task(assignment, UnitAssignmentFlow.review), reviewer, services.assignment_review,
+    engine.task_run(open_task(assignment, UnitAssignmentFlow.review), reviewer, directive_steps.review_step,
                       accept=accept, comment=comment)
 
 

@@ -8,8 +8,9 @@ from django.test import Client
 
 from coordination.models import AssignmentEvent
 from tests.conftest import requires_postgres
-from workflows import services
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows import engine
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import DirectiveProcess
 
 from .helpers import acknowledge, approve, assignment_of, issue, open_task, report, unit
@@ -57,7 +58,7 @@ def test_two_children_finishing_together_resume_the_parent_once(demo_transaction
     def accept(i):
         for _attempt in range(5):
             try:
-                services.task_run(tasks[i], issuer, services.assignment_review, accept=True)
+                engine.task_run(tasks[i], issuer, directive_steps.review_step, accept=True)
                 return
             except Exception as exc:
                 if type(exc).__name__ != "FlowLockFailed":
@@ -74,7 +75,7 @@ def test_twenty_threads_acknowledging_record_one_receipt_and_no_server_error(dem
     a = assignment_of(directive, "phuong_phuc_xa")
     officer = user("phuong_phuc_xa")
     task = open_task(a, UnitAssignmentFlow.acknowledge)
-    services.task_claim(task, officer)
+    engine.task_claim(task, officer)
     url = f"/unitassignment/{task.process_id}/acknowledge/{task.pk}/execute/"
     statuses = []
 

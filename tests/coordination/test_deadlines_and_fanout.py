@@ -5,8 +5,10 @@ import pytest
 from coordination.models import Assignment, AssignmentEvent, Directive
 from coordination.services import deadlines_scan
 from notifications.models import Notification
-from workflows import services
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows import engine
+from workflows.directive import services as directive_services
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
 from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
@@ -75,7 +77,7 @@ def test_accepted_or_reported_work_is_not_chased(running, user, django_capture_o
 
 
 def test_fan_out_is_idempotent(running):
-    assert services.directive_fan_out(running.pk) == 0
+    assert directive_services.fan_out(running.pk) == 0
     assert running.assignments.count() == 2
     assert AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow,
                                             artifact_object_id__in=running.assignments.values("pk")).count() == 2
@@ -84,20 +86,20 @@ def test_fan_out_is_idempotent(running):
 def test_fan_out_failure_half_way_leaves_nothing(demo, user, django_capture_on_commit_callbacks, monkeypatch):
     with django_capture_on_commit_callbacks(execute=True):
         directive = issue(user("phongtt"), [unit(c) for c in ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")])
-    real_chunk = services._bulk_start_chunk
+    real_chunk = directive_services._start_chunk
 
     def chunk_then_fail(assignments):  # fault injection: the rows are written, then the database fails
         real_chunk(assignments)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_bulk_start_chunk", chunk_then_fail)
+    monkeypatch.setattr(directive_services, "_start_chunk", chunk_then_fail)
     directive = approve(directive, user("giamdoc"))
     with pytest.raises(RuntimeError):
-        services.directive_fan_out(directive.pk)
+        directive_services.fan_out(directive.pk)
     assert directive.assignments.count() == 0
     assert not AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow).exists()
-    monkeypatch.setattr(services, "_bulk_start_chunk", real_chunk)
-    assert services.directive_fan_out(directive.pk) == 3  # a retry then succeeds
+    monkeypatch.setattr(directive_services, "_start_chunk", real_chunk)
+    assert directive_services.fan_out(directive.pk) == 3  # a retry then succeeds
     assert open_task(directive, DirectiveFlow.wait_assignments)
 
 
@@ -126,7 +128,7 @@ def test_cross_unit_access_is_refused(running, user, client):
     a = assignment_of(running, "phuong_phuc_xa")
     task = open_task(a, UnitAssignmentFlow.acknowledge)
     with pytest.raises(PermissionDenied):
-        services.task_run(task, user("phuong_truc_bach"), services.assignment_acknowledge)
+        engine.task_run(task, user("phuong_truc_bach"), directive_steps.acknowledge_step)
     assert Assignment.objects.get(pk=a.pk).status == Assignment.Status.PENDING
     client.force_login(user("phuong_truc_bach"))
     assert client.get(f"/coordination/assignments/{a.pk}/").status_code == 404

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from viewflow.workflow.status import PROCESS
 
 from coordination.models import Assignment, AssignmentEvent, Directive
-from workflows.flows import DirectiveFlow
+from workflows.directive.flow import DirectiveFlow
 from workflows.models import DirectiveProcess
 
 from .helpers import acknowledge, approve, assignment_of, issue, open_task, report, review, unit
@@ -50,14 +50,16 @@ def test_full_walk_with_relay_return_rollup_and_close(directive, user, django_ca
             review(assignment_of(directive, codename), issuer)
 
     # the district relays to two of its communes, which the district then reviews
-    from workflows import services
+    from workflows import engine
+    from workflows.directive import services as directive_services
+    from workflows.directive import steps as directive_steps
 
     district = assignment_of(directive, "huyen_dong_anh")
     district_officer = user("huyen_dong_anh")
     acknowledge(district, district_officer)
     children_units = [unit("xa_kim_no"), unit("xa_uy_no")]
     with django_capture_on_commit_callbacks(execute=True):
-        children = services.assignment_relay(assignment=district, user=district_officer, units=children_units)
+        children = directive_services.relay(assignment=district, user=district_officer, units=children_units)
     assert len(children) == 2
     with pytest.raises(ValidationError):
         report(district, district_officer)  # children still open
@@ -77,7 +79,7 @@ def test_full_walk_with_relay_return_rollup_and_close(directive, user, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         review(district, issuer)
     close = open_task(directive, DirectiveFlow.close)
-    services.task_run(close, issuer, services.directive_close, summary="6 đơn vị hoàn thành")
+    engine.task_run(close, issuer, directive_steps.close_step, summary="6 đơn vị hoàn thành")
     directive.refresh_from_db()
     process.refresh_from_db()
     assert directive.status == Directive.Status.CLOSED and process.status == PROCESS.DONE
@@ -85,14 +87,15 @@ def test_full_walk_with_relay_return_rollup_and_close(directive, user, django_ca
 
 
 def test_leader_returns_then_author_revises(directive, user, django_capture_on_commit_callbacks):
-    from workflows import services
+    from workflows import engine
+    from workflows.directive import steps as directive_steps
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("phogiamdoc"), approve=False, comment="Nêu rõ thời hạn")
     assert directive.status == Directive.Status.RETURNED and directive.assignments.count() == 0
     revise = open_task(directive, DirectiveFlow.revise)
     assert revise.owner == user("phongtt")
-    services.task_run(revise, user("phongtt"), services.directive_revise, title="Bản sửa", instructions="<p>x</p>")
+    engine.task_run(revise, user("phongtt"), directive_steps.revise_step, title="Bản sửa", instructions="<p>x</p>")
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
     directive.refresh_from_db()
@@ -107,15 +110,15 @@ def test_only_leaders_approve(directive, user):
 def test_cancel_one_assignment_with_a_reason_the_unit_sees(directive, user, django_capture_on_commit_callbacks,
                                                             client):
     from notifications.models import Notification
-    from workflows import services
+    from workflows.directive import services as directive_services
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
     a = assignment_of(directive, "phuong_phuc_xa")
     with pytest.raises(PermissionDenied):
-        services.assignment_cancel(assignment=a, user=user("phuong_trang_tien"), reason="x")
+        directive_services.assignment_withdraw(assignment=a, user=user("phuong_trang_tien"), reason="x")
     with django_capture_on_commit_callbacks(execute=True):
-        services.assignment_cancel(assignment=a, user=user("phongtt"), reason="Đơn vị đã phát từ trước")
+        directive_services.assignment_withdraw(assignment=a, user=user("phongtt"), reason="Đơn vị đã phát từ trước")
     a.refresh_from_db()
     assert a.status == Assignment.Status.CANCELLED
     client.force_login(user("phuong_phuc_xa"))
@@ -124,13 +127,14 @@ def test_cancel_one_assignment_with_a_reason_the_unit_sees(directive, user, djan
 
 
 def test_cancel_directive_closes_every_process(directive, user, django_capture_on_commit_callbacks):
-    from workflows import services
+    from workflows.directive import services as directive_services
     from workflows.models import AssignmentProcess
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.directive_cancel(directive=directive, user=user("phongtt"), reason="Thay bằng văn bản khác")
+        directive_services.directive_withdraw(directive=directive, user=user("phongtt"),
+                                              reason="Thay bằng văn bản khác")
     directive.refresh_from_db()
     assert directive.status == Directive.Status.CANCELLED
     assert set(directive.assignments.values_list("status", flat=True)) == {Assignment.Status.CANCELLED}
@@ -143,14 +147,15 @@ def test_double_acknowledge_records_one_event(directive, user, django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
-    from workflows import services
-    from workflows.flows import UnitAssignmentFlow
+    from workflows import engine
+    from workflows.directive import steps as directive_steps
+    from workflows.directive.flow import UnitAssignmentFlow
 
     a = assignment_of(directive, "phuong_phuc_xa")
     stale_task = open_task(a, UnitAssignmentFlow.acknowledge)  # two tabs open on the same task
-    services.task_run(stale_task, user("phuong_phuc_xa"), services.assignment_acknowledge)
+    engine.task_run(stale_task, user("phuong_phuc_xa"), directive_steps.acknowledge_step)
     with pytest.raises(AlreadyDone):
-        services.task_run(stale_task, user("phuong_phuc_xa"), services.assignment_acknowledge)
+        engine.task_run(stale_task, user("phuong_phuc_xa"), directive_steps.acknowledge_step)
     assert a.events.filter(kind=AssignmentEvent.Kind.RECEIVED).count() == 1
 
 
@@ -158,23 +163,23 @@ def test_issuer_names_the_officer_and_the_task_moves_to_their_inbox(directive, u
                                                                     django_capture_on_commit_callbacks):
     from viewflow.workflow.status import STATUS
 
-    from workflows.flows import UnitAssignmentFlow
+    from workflows.directive.flow import UnitAssignmentFlow
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
     a = assignment_of(directive, "phuong_phuc_xa")
     client.force_login(user("phuong_trang_tien"))
-    assert client.get(f"/coordination/assignments/{a.pk}/officer/").status_code in (403, 404)
+    assert client.get(f"/unitassignment/assignments/{a.pk}/officer/").status_code in (403, 404)
     client.force_login(user("phongtt"))
-    page = client.get(f"/coordination/assignments/{a.pk}/officer/")
+    page = client.get(f"/unitassignment/assignments/{a.pk}/officer/")
     assert page.status_code == 200 and "Cán bộ Phường Phúc Xá" in page.content.decode()
-    response = client.post(f"/coordination/assignments/{a.pk}/officer/", {"officer": user("phuong_phuc_xa").pk})
+    response = client.post(f"/unitassignment/assignments/{a.pk}/officer/", {"officer": user("phuong_phuc_xa").pk})
     assert response.status_code == 302
     task = open_task(a, UnitAssignmentFlow.acknowledge)
     assert task.status == STATUS.ASSIGNED and task.owner == user("phuong_phuc_xa")
     a.refresh_from_db()
     assert a.assignee == user("phuong_phuc_xa") and a.events.filter(kind="named").count() == 1
-    bad = client.post(f"/coordination/assignments/{a.pk}/officer/", {"officer": user("xa_minh_phu").pk})
+    bad = client.post(f"/unitassignment/assignments/{a.pk}/officer/", {"officer": user("xa_minh_phu").pk})
     assert bad.status_code == 200  # not a member of the unit: the choice is refused
     a.refresh_from_db()
     assert a.assignee == user("phuong_phuc_xa")

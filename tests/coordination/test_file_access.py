@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from coordination.models import AssignmentEvidence, DirectiveAttachment, Urgency
 from org.models import Unit
-from workflows import services
-from workflows.flows import UnitAssignmentFlow
+from workflows.directive import services as directive_services
+from workflows.directive.flow import UnitAssignmentFlow
 
 from .helpers import acknowledge, approve, assignment_of, open_task, unit
 
@@ -26,7 +26,7 @@ HTML = b"<!DOCTYPE html><html><body><script>fetch('/admin/')</script></body></ht
 
 
 def start(user, **kwargs):
-    return services.directive_start(
+    return directive_services.directive_start(
         user=user("phongtt"), issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), title="Phát bản tin bão",
         instructions="<p>Phát ngay</p>", urgency=Urgency.objects.get(code="hoa_toc"),
         target_spec={"units": [unit("phuong_phuc_xa").pk]}, report_requirements=["text", "files"], **kwargs)

@@ -8,7 +8,7 @@ from coordination.models import Directive, ReportingPeriod
 from coordination.services import AlreadyDone
 from org.models import Structure
 from tests.conftest import requires_postgres
-from workflows import reporting
+from workflows.reporting import services as reporting_flow
 
 from .reporting_helpers import small_org
 from .test_concurrency import _in_threads
@@ -24,7 +24,7 @@ def test_two_openers_at_once_open_one_period(demo_transactional, user):
 
     def open_(i):
         try:
-            opened.append(reporting.period_open(user=openers[i], kind="annual", year=year,
+            opened.append(reporting_flow.period_open(user=openers[i], kind="annual", year=year,
                                                 structure=Structure.CURRENT))
         except AlreadyDone:
             pass

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from coordination import reporting_selectors as selectors
 from coordination.models import Assignment, UnitReport
 from org.models import Structure, UnitKind
-from workflows.flows import UnitAssignmentFlow
+from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
 from .reporting_helpers import figures, open_period

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coordination.models import Assignment, AssignmentEvidence, DirectiveAttachment, Urgency
 from org.models import Unit
-from workflows import services
-from workflows.flows import UnitAssignmentFlow
+from workflows.directive import services as directive_services
+from workflows.directive.flow import UnitAssignmentFlow
 
 from .helpers import acknowledge, approve, assignment_of, open_task, unit
 
@@ -15,7 +15,7 @@ from .helpers import acknowledge, approve, assignment_of, open_task, unit
 def broadcast_directive(demo, user, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        directive = services.directive_start(
+        directive = directive_services.directive_start(
             user=user("phongtt"), issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), title="Phát bản tin bão",
             instructions="<p>Phát ngay</p>", urgency=Urgency.objects.get(code="hoa_toc"),
             target_spec={"units": [unit("phuong_phuc_xa").pk]}, report_requirements=["broadcast", "files"],

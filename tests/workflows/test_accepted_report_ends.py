@@ -14,8 +14,10 @@ from viewflow.workflow.status import PROCESS, STATUS
 from coordination.models import Assignment, Directive
 from notifications.models import Kind, Notification
 from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, open_task, report, review, unit
-from workflows import services
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows import engine
+from workflows.directive import services as directive_services
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess, DirectiveProcess
 
 from .bulletin_helpers import published_bulletin
@@ -60,7 +62,7 @@ def accept(assignment, reviewer, capture):
         review(assignment, reviewer)
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACCEPTED
-    assert services.open_task(assignment, UnitAssignmentFlow.report) is None
+    assert engine.open_task(assignment, UnitAssignmentFlow.report) is None
     assert list(unit_task_notifications_after(before, review_task)) == []
     process = AssignmentProcess.objects.get(flow_class=UnitAssignmentFlow, artifact_object_id=assignment.pk)
     assert process.status == PROCESS.DONE
@@ -82,7 +84,7 @@ def test_directive_with_a_relay_walked_to_its_end_leaves_no_task_open(demo, user
     district_officer = user("huyen_dong_anh")
     acknowledge(district, district_officer)
     with capture(execute=True):
-        children = services.assignment_relay(assignment=district, user=district_officer,
+        children = directive_services.relay(assignment=district, user=district_officer,
                                              units=[unit("xa_kim_no"), unit("xa_uy_no")])
     for child in children:
         officer = user(child.unit.codename)
@@ -93,7 +95,7 @@ def test_directive_with_a_relay_walked_to_its_end_leaves_no_task_open(demo, user
     accept(district, issuer, capture)
 
     with capture(execute=True):
-        services.task_run(open_task(directive, DirectiveFlow.close), issuer, services.directive_close,
+        engine.task_run(open_task(directive, DirectiveFlow.close), issuer, directive_steps.close_step,
                           summary="3 đơn vị hoàn thành")
     directive.refresh_from_db()
     assert directive.status == Directive.Status.CLOSED
@@ -118,10 +120,10 @@ def test_acceptance_from_the_review_page_ends_the_unit_flow(demo, user, client, 
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == Assignment.Status.ACCEPTED
-    assert services.open_task(a, UnitAssignmentFlow.report) is None
+    assert engine.open_task(a, UnitAssignmentFlow.report) is None
     assert list(unit_task_notifications_after(before, task)) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.task_run(open_task(directive, DirectiveFlow.close), user("phongtt"), services.directive_close,
+        engine.task_run(open_task(directive, DirectiveFlow.close), user("phongtt"), directive_steps.close_step,
                           summary="Xong")
     assert_nothing_left_open(directive)
 
@@ -140,25 +142,29 @@ def test_bulletin_broadcast_directive_walked_to_its_end_leaves_no_task_open(demo
     aired = timezone.localtime() - timedelta(minutes=5)
     for a in directive.assignments.select_related("unit"):
         officer = user(a.unit.codename)
-        services.task_run(open_task(a, UnitAssignmentFlow.acknowledge), officer, services.assignment_acknowledge,
+        engine.task_run(open_task(a, UnitAssignmentFlow.acknowledge), officer, directive_steps.acknowledge_step,
                           planned_air_at=timezone.now() + timedelta(hours=1))
-        services.task_run(open_task(a, UnitAssignmentFlow.report), officer, services.assignment_report,
+        engine.task_run(open_task(a, UnitAssignmentFlow.report), officer, directive_steps.report_step,
                           text="Đã phát", broadcast={"channels": ["loudspeaker"], "aired_at": aired.isoformat(),
                                                      "repetitions": 2})
         accept(a, user("phongtt"), capture)
     with capture(execute=True):
-        services.task_run(open_task(directive, DirectiveFlow.close), user("phongtt"), services.directive_close,
-                          summary="Các xã đã phát")
+        engine.task_run(open_task(directive, DirectiveFlow.close), user("phongtt"), directive_steps.close_step,
+                        summary="Các xã đã phát")
     assert_nothing_left_open(directive)
 
 
 def test_migration_closes_report_tasks_reopened_before_the_fix(demo, user, django_capture_on_commit_callbacks):
     """Data left by the old gateway: an accepted assignment whose process is still open at a report task."""
     from importlib import import_module
+    from types import SimpleNamespace
 
     from django.apps import apps
+    from django.db import connection
 
     migration = import_module("workflows.migrations.0004_close_reports_reopened_after_acceptance")
+    # 0004 ran while the flows lived in workflows/flows.py: its rows carry those paths until 0005 moves them
+    moved = import_module("workflows.migrations.0005_flows_in_packages")
     with django_capture_on_commit_callbacks(execute=True):
         directive = issue(user("phongtt"), [unit("phuong_phuc_xa"), unit("xa_minh_phu")])
         approve(directive, user("giamdoc"))
@@ -166,8 +172,11 @@ def test_migration_closes_report_tasks_reopened_before_the_fix(demo, user, djang
     acknowledge(stray, user("phuong_phuc_xa"))
     acknowledge(pending, user("xa_minh_phu"))  # its report task is legitimately open
     Assignment.objects.filter(pk=stray.pk).update(status=Assignment.Status.ACCEPTED)
+    editor = SimpleNamespace(connection=connection)  # the data migration only runs SQL on its connection
+    moved.backwards(apps, editor)
     migration.close_reports_reopened_after_acceptance(apps, None)
-    assert services.open_task(stray, UnitAssignmentFlow.report) is None
+    moved.forwards(apps, editor)
+    assert engine.open_task(stray, UnitAssignmentFlow.report) is None
     assert AssignmentProcess.objects.get(artifact_object_id=stray.pk, flow_class=UnitAssignmentFlow).status == \
         PROCESS.DONE
-    assert services.open_task(pending, UnitAssignmentFlow.report) is not None
+    assert engine.open_task(pending, UnitAssignmentFlow.report) is not None

@@ -1,4 +1,4 @@
-"""Bulk acknowledge in the unit queue (/coordination/queue/): a normal bulletin's broadcast asks for the planned
+"""Bulk acknowledge in the unit queue (/unitassignment/queue/bulk/): a normal bulletin's broadcast asks for the planned
 air time; one time given on the page is used for every selected task that needs it."""
 
 from datetime import datetime
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coordination.models import Assignment
 from tests.coordination.helpers import approve, issue, open_task, unit
-from workflows.flows import UnitAssignmentFlow
+from workflows.directive.flow import UnitAssignmentFlow
 
 from .bulletin_helpers import published_bulletin
 
@@ -41,10 +41,10 @@ def _tasks(assignments):
 @time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI))
 def test_bulk_acknowledge_asks_for_the_planned_air_time(queue, user, client):
     client.force_login(user("phuong_phuc_xa"))
-    page = client.get("/coordination/queue/").content.decode()
+    page = client.get("/unitassignment/queue/bulk/").content.decode()
     assert "cần thời điểm dự kiến phát" in page and 'name="bulk-planned_air_at"' in page
 
-    asked = client.post("/coordination/queue/", {"action": "acknowledge", "tasks": _tasks(queue)})
+    asked = client.post("/unitassignment/queue/bulk/", {"action": "acknowledge", "tasks": _tasks(queue)})
     html = asked.content.decode()
     assert asked.status_code == 200
     assert "1 bản tin đã chọn cần thời điểm dự kiến phát" in html
@@ -53,11 +53,11 @@ def test_bulk_acknowledge_asks_for_the_planned_air_time(queue, user, client):
     assert set(Assignment.objects.filter(pk__in=[a.pk for a in queue]).values_list("status", flat=True)) == {
         Assignment.Status.PENDING}
 
-    bad = client.post("/coordination/queue/", {"action": "acknowledge", "tasks": _tasks(queue),
+    bad = client.post("/unitassignment/queue/bulk/", {"action": "acknowledge", "tasks": _tasks(queue),
                                                 "bulk-planned_air_at": "ngày mai"}).content.decode()
     assert "Đã xác nhận đã nhận" not in bad
 
-    done = client.post("/coordination/queue/", {"action": "acknowledge", "tasks": _tasks(queue),
+    done = client.post("/unitassignment/queue/bulk/", {"action": "acknowledge", "tasks": _tasks(queue),
                                                  "bulk-planned_air_at": "10/03/2026 19:00"}).content.decode()
     assert done.count("Đã xác nhận đã nhận") == 2
     broadcast, ordinary = (Assignment.objects.get(pk=a.pk) for a in queue)
@@ -70,5 +70,6 @@ def test_bulk_acknowledge_asks_for_the_planned_air_time(queue, user, client):
 @time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI))
 def test_bulk_acknowledge_without_a_bulletin_needs_no_time(queue, user, client):
     client.force_login(user("phuong_phuc_xa"))
-    html = client.post("/coordination/queue/", {"action": "acknowledge", "tasks": _tasks(queue[1:])}).content.decode()
+    html = client.post("/unitassignment/queue/bulk/",
+                       {"action": "acknowledge", "tasks": _tasks(queue[1:])}).content.decode()
     assert html.count("Đã xác nhận đã nhận") == 1

@@ -8,8 +8,8 @@ from viewflow.workflow.models import Task
 
 from coordination.models import Assignment, Directive, Urgency
 from org.models import Structure, Unit, User
-from workflows import services
-from workflows.flows import UnitAssignmentFlow
+from workflows.directive import services as directive_services
+from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
 IGNORED = {"id", "created", "started", "finished", "artifact_object_id", "process", "previous",
@@ -31,7 +31,7 @@ def test_bulk_rows_equal_start_handle_rows(demo):
     a, b = (Assignment.objects.create(directive=directive, unit=u, deadline=directive.deadline) for u in
             Unit.objects.filter(structure=Structure.Y2025, kind="commune")[:2])
     UnitAssignmentFlow.start.run(assignment=a)
-    services.assignment_processes_start([b])
+    directive_services.unit_processes_start([b])
     process_a, tasks_a, links_a, perm_a = _rows(a)
     process_b, tasks_b, links_b, perm_b = _rows(b)
     assert process_a == process_b

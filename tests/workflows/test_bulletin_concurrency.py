@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 
 from editorial.models import Bulletin, ReviewPolicy
 from tests.conftest import requires_postgres
-from workflows.bulletin import BulletinFlow
+from workflows.bulletin.flow import BulletinFlow
 
 from .test_bulletin_flow import choose, review, submitted, tasks_of
 

@@ -1,4 +1,4 @@
-"""BulletinFlow through every branch, from code as the pages do (workflows.services.task_run)."""
+"""BulletinFlow through every branch, from code as the pages do (workflows.engine.task_run)."""
 
 from datetime import timedelta
 
@@ -12,10 +12,12 @@ from coordination.models import Assignment, Directive, ReportRequirement
 from editorial import services as editorial
 from editorial.models import Bulletin, BulletinAudio, ReviewPolicy
 from tests.editorial.helpers import draft, u, wav_bytes
-from workflows import bulletin_services as flow_services
-from workflows import services
-from workflows.bulletin import BulletinFlow
-from workflows.flows import UnitAssignmentFlow
+from workflows import engine
+from workflows.bulletin import services as bulletin_services
+from workflows.bulletin import steps as bulletin_steps
+from workflows.bulletin.flow import BulletinFlow
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import BulletinProcess
 
 BOARD = ("bientap1", "bientap2", "bientap3")
@@ -44,34 +46,34 @@ def fresh(bulletin):
 
 def submitted(**fields):
     bulletin = draft(**fields)
-    flow_services.bulletin_submit(bulletin=bulletin, user=u("phongtt"))
+    bulletin_services.review_start(bulletin=bulletin, user=u("phongtt"))
     return bulletin
 
 
 def choose(bulletin, reviewers=BOARD):
-    services.task_run(one(bulletin, BulletinFlow.choose_reviewers), u("truongban"), flow_services.reviewers_choose,
+    engine.task_run(one(bulletin, BulletinFlow.choose_reviewers), u("truongban"), bulletin_steps.choose_reviewers_step,
                       reviewers=[u(r) for r in reviewers])
 
 
 def review(bulletin, reviewer, decision="approve", comment=""):
     task = next(t for t in tasks_of(bulletin, BulletinFlow.review) if t.owner == u(reviewer))
-    services.task_run(task, u(reviewer), flow_services.review_decide, decision=decision, comment=comment)
+    engine.task_run(task, u(reviewer), bulletin_steps.review_step, decision=decision, comment=comment)
 
 
 def confirm_audio(bulletin):
     audio = editorial.audio_upload(bulletin=fresh(bulletin), user=u("truongban"),
                                    file=SimpleUploadedFile("doc.wav", wav_bytes(2.0), content_type="audio/wav"))
     editorial.audio_confirm(audio=audio, user=u("truongban"))
-    services.task_run(one(bulletin, BulletinFlow.prepare_audio), u("truongban"), flow_services.audio_ready)
+    engine.task_run(one(bulletin, BulletinFlow.prepare_audio), u("truongban"), bulletin_steps.prepare_audio_step)
 
 
 def sign(bulletin, approve=True, comment=""):
-    services.task_run(one(bulletin, BulletinFlow.sign_off), u("giamdoc"), flow_services.sign_off_decide,
+    engine.task_run(one(bulletin, BulletinFlow.sign_off), u("giamdoc"), bulletin_steps.sign_off_step,
                       approve=approve, comment=comment)
 
 
 def publish(bulletin, publish_at=None):
-    services.task_run(one(bulletin, BulletinFlow.publish), u("vanphong"), flow_services.publish_decide,
+    engine.task_run(one(bulletin, BulletinFlow.publish), u("vanphong"), bulletin_steps.publish_step,
                       publish_at=publish_at)
 
 
@@ -104,13 +106,13 @@ def test_publish_distributes_a_broadcast_directive(demo, django_capture_on_commi
 
     # a normal bulletin: the commune first says when it will air it, then confirms the broadcast
     assignment = directive.assignments.get(unit__codename="phuong_phuc_xa")
-    task = services.open_task(assignment, UnitAssignmentFlow.acknowledge)
+    task = engine.open_task(assignment, UnitAssignmentFlow.acknowledge)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.task_run(task, u("phuong_phuc_xa"), services.assignment_acknowledge)
+        engine.task_run(task, u("phuong_phuc_xa"), directive_steps.acknowledge_step)
     planned = timezone.now() + timedelta(hours=3)
-    services.task_run(task, u("phuong_phuc_xa"), services.assignment_acknowledge, planned_air_at=planned)
+    engine.task_run(task, u("phuong_phuc_xa"), directive_steps.acknowledge_step, planned_air_at=planned)
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.RECEIVED and assignment.report_figures["planned_air_at"]
 
@@ -127,7 +129,7 @@ def test_request_changes_then_resubmit_starts_a_new_round_with_a_diff(demo):
     assert revise.owner == u("phongtt")
     editorial.bulletin_update(bulletin=fresh(bulletin), user=u("phongtt"),
                               data={"body": "<p>Treo cờ từ 6 giờ sáng ngày 2/9/2025.</p>"})
-    services.task_run(revise, u("phongtt"), flow_services.revise_resubmit, note="Đã bổ sung")
+    engine.task_run(revise, u("phongtt"), bulletin_steps.revise_step, note="Đã bổ sung")
     bulletin = fresh(bulletin)
     assert bulletin.review_round == 2 and bulletin.current_revision.number == 2
     assert {t.owner.username for t in tasks_of(bulletin, BulletinFlow.review)} == set(BOARD)
@@ -163,18 +165,18 @@ def test_majority_rule_approves_early_and_cancels_the_last_review(demo):
 def test_withdraw_until_a_reviewer_acts(demo):
     bulletin = submitted()
     choose(bulletin)
-    flow_services.bulletin_withdraw(bulletin=fresh(bulletin), user=u("phongtt"), reason="Sửa số liệu")
+    bulletin_services.withdraw(bulletin=fresh(bulletin), user=u("phongtt"), reason="Sửa số liệu")
     assert fresh(bulletin).status == Bulletin.Status.WITHDRAWN
     assert process_of(bulletin).status == PROCESS.CANCELED
     assert tasks_of(bulletin, BulletinFlow.review) == []
-    flow_services.bulletin_submit(bulletin=fresh(bulletin), user=u("phongtt"))  # a new process
+    bulletin_services.review_start(bulletin=fresh(bulletin), user=u("phongtt"))  # a new process
     assert one(bulletin, BulletinFlow.choose_reviewers)
     choose(bulletin)
     review(bulletin, "bientap1")
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        flow_services.bulletin_withdraw(bulletin=fresh(bulletin), user=u("phongtt"))
+        bulletin_services.withdraw(bulletin=fresh(bulletin), user=u("phongtt"))
 
 
 def test_sign_off_return_goes_back_to_the_board(demo):
@@ -214,7 +216,7 @@ def test_correction_needs_reapproval_and_a_new_acknowledgement(demo, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         publish(bulletin)
     first_directive = process_of(bulletin).data["directive_id"]
-    flow_services.bulletin_correct(bulletin=fresh(bulletin), user=u("phongtt"), title=fresh(bulletin).title,
+    bulletin_services.correction_start(bulletin=fresh(bulletin), user=u("phongtt"), title=fresh(bulletin).title,
                                    body="<p>Đính chính: treo cờ từ ngày 1/9/2025.</p>", reason="Sai ngày")
     assert fresh(bulletin).published_revision.number == 1  # channels keep the published text meanwhile
     through_board(bulletin)
@@ -244,10 +246,10 @@ def test_unscheduling_returns_the_bulletin_to_the_publish_step(demo, client, dja
     publish(bulletin, publish_at=timezone.now() + timedelta(hours=2))
     assert one_handle(bulletin)
     client.force_login(u("phuong_phuc_xa"))
-    assert client.post(f"/coordination/bulletins/{bulletin.pk}/unschedule/").status_code in (403, 404)
+    assert client.post(f"/bulletin/bulletins/{bulletin.pk}/unschedule/").status_code in (403, 404)
     client.force_login(u("vanphong"))
     assert "Hủy hẹn giờ phát hành" in client.get(f"/editorial/{bulletin.pk}/").content.decode()
-    assert client.post(f"/coordination/bulletins/{bulletin.pk}/unschedule/").status_code == 302
+    assert client.post(f"/bulletin/bulletins/{bulletin.pk}/unschedule/").status_code == 302
     assert fresh(bulletin).status == Bulletin.Status.SIGNED_OFF
     assert not Task.objects.filter(process__artifact_object_id=bulletin.pk, process__flow_class=BulletinFlow,
                                    flow_task=BulletinFlow.wait_publication, status=STATUS.NEW).exists()
@@ -262,8 +264,8 @@ def test_emergency_skips_the_board(demo, django_capture_on_commit_callbacks):
     bulletin = submitted(priority="emergency", title="Khẩn cấp: bão số 3 đổ bộ")
     assert tasks_of(bulletin, BulletinFlow.choose_reviewers) == []
     with django_capture_on_commit_callbacks(execute=True):  # the approval renders and confirms the recording
-        services.task_run(one(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
-                          flow_services.emergency_approve)
+        engine.task_run(one(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
+                          bulletin_steps.approve_emergency_step)
     with django_capture_on_commit_callbacks(execute=True):
         publish(bulletin)
     directive = Directive.objects.get(pk=process_of(bulletin).data["directive_id"])
@@ -278,7 +280,7 @@ def test_only_chosen_reviewers_review_and_voided_approval_ends_the_flow(demo):
     choose(bulletin, reviewers=("bientap1", "bientap2"))
     task = next(t for t in tasks_of(bulletin, BulletinFlow.review) if t.owner == u("bientap1"))
     with pytest.raises(PermissionDenied):
-        services.task_run(task, u("bientap3"), flow_services.review_decide, decision="approve")
+        engine.task_run(task, u("bientap3"), bulletin_steps.review_step, decision="approve")
     review(bulletin, "bientap1")
     review(bulletin, "bientap2")
     editorial.bulletin_update(bulletin=fresh(bulletin), user=u("phongtt"), data={"body": "<p>Sửa sau duyệt</p>"})
@@ -291,12 +293,14 @@ def test_only_chosen_reviewers_review_and_voided_approval_ends_the_flow(demo):
 def test_one_click_claim_opens_the_task_and_refuses_outsiders(demo, client):
     bulletin = submitted()
     task = one(bulletin, BulletinFlow.choose_reviewers)
-    client.force_login(u("phuong_phuc_xa"))
-    refused = client.post(f"/coordination/tasks/{task.pk}/claim/", follow=True)
+    client.force_login(u("phuong_phuc_xa"))  # a commune officer does not use the bulletin app at all
+    assert client.post(f"/bulletin/tasks/{task.pk}/claim/").status_code == 403
+    client.force_login(u("bientap2"))  # a Board member uses it, but choosing reviewers is the secretary's
+    refused = client.post(f"/bulletin/tasks/{task.pk}/claim/", follow=True)
     assert "Bạn không được nhận việc này." in refused.content.decode()
     assert Task.objects.get(pk=task.pk).status == STATUS.NEW
     client.force_login(u("truongban"))
-    response = client.post(f"/coordination/tasks/{task.pk}/claim/")
+    response = client.post(f"/bulletin/tasks/{task.pk}/claim/")
     assert response.status_code == 302 and response["Location"].endswith(f"/choose_reviewers/{task.pk}/execute/")
     assert Task.objects.get(pk=task.pk).owner == u("truongban")
 

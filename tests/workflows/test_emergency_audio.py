@@ -11,9 +11,10 @@ from editorial import services as editorial
 from editorial.feeds import published_audio_url
 from editorial.models import BulletinAudio, BulletinEvent
 from tests.editorial.helpers import draft, recording, u
-from workflows import bulletin_services as flow_services
-from workflows import services
-from workflows.bulletin import BulletinFlow
+from workflows import engine
+from workflows.bulletin import services as bulletin_services
+from workflows.bulletin import steps as bulletin_steps
+from workflows.bulletin.flow import BulletinFlow
 
 from .bulletin_helpers import bulletin_task, publish_now
 
@@ -31,13 +32,13 @@ def espeak():
 
 def submitted_emergency():
     bulletin = draft(priority="emergency", title="Khẩn cấp: bão số 3 đổ bộ, sơ tán ngay")
-    flow_services.bulletin_submit(bulletin=bulletin, user=u("phongtt"))
+    bulletin_services.review_start(bulletin=bulletin, user=u("phongtt"))
     return bulletin
 
 
 def approve_emergency(bulletin):
-    services.task_run(bulletin_task(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
-                      flow_services.emergency_approve)
+    engine.task_run(bulletin_task(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
+                      bulletin_steps.approve_emergency_step)
 
 
 def test_published_emergency_has_a_confirmed_recording_in_the_json_feed(demo, espeak, client,
@@ -70,10 +71,10 @@ def test_publication_waits_for_the_recording_and_the_approver_may_supply_it(demo
     assert queued.status == BulletinAudio.Status.QUEUED
     task = bulletin_task(bulletin, BulletinFlow.publish)
     with pytest.raises(ValidationError, match="đang được tạo"):
-        services.task_run(task, u("vanphong"), flow_services.publish_decide)
+        engine.task_run(task, u("vanphong"), bulletin_steps.publish_step)
     BulletinAudio.objects.filter(pk=queued.pk).update(status=BulletinAudio.Status.FAILED, error="espeak-ng lỗi")
     with pytest.raises(ValidationError, match="chưa có bản âm thanh được xác nhận"):
-        services.task_run(task, u("vanphong"), flow_services.publish_decide)
+        engine.task_run(task, u("vanphong"), bulletin_steps.publish_step)
 
     # the approving leader uploads a recording and confirms it (no Board approved this bulletin)
     leader = u("phogiamdoc")

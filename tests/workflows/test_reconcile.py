@@ -14,9 +14,12 @@ from viewflow.workflow.models import Task
 
 from coordination.models import Assignment, Directive, ReportingPeriod, ReportingSchedule
 from org.models import Structure
-from workflows import reporting, selectors, services, tasks
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows import tasks
+from workflows.directive import selectors as directive_selectors
+from workflows.directive import services as directive_services
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
+from workflows.reporting import services as reporting_flow
 
 from ..conftest import requires_postgres
 from ..coordination.helpers import STATUS, approve, issue, unit
@@ -46,13 +49,13 @@ def test_a_fan_out_whose_job_vanished_is_queued_again_after_the_grace(
         other = approved_without_its_job(user, django_capture_on_commit_callbacks)
     assert directive.status == Directive.Status.FANNING_OUT  # "Đang gửi tới đơn vị"
     with time_machine.travel(T0 + timedelta(seconds=119), tick=False):
-        assert selectors.fan_outs_stalled() == []
+        assert directive_selectors.fan_outs_stalled() == []
         assert tasks.reconcile_fan_outs_job.call_local() == []
     with time_machine.travel(T0 + timedelta(seconds=121), tick=False):
-        assert selectors.fan_outs_stalled() == [directive.pk, other.pk]
+        assert directive_selectors.fan_outs_stalled() == [directive.pk, other.pk]
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.reconcile_fan_outs_job.call_local() == [directive.pk, other.pk]  # huey immediate: run
-        assert selectors.fan_outs_stalled() == []
+        assert directive_selectors.fan_outs_stalled() == []
     directive.refresh_from_db()
     assert directive.status == Directive.Status.IN_PROGRESS
     assert sorted(directive.assignments.values_list("unit__codename", flat=True)) == sorted(UNITS)
@@ -64,7 +67,8 @@ def test_a_fan_out_queued_twice_fans_out_once(demo, user, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.fan_out_job.call_local(directive.pk) == len(UNITS)
         assert tasks.fan_out_job.call_local(directive.pk) == 0
-        assert services.fan_outs_reconcile(timezone.now() + timedelta(days=1)) == []
+        later = timezone.now() + timedelta(days=1)
+        assert directive_services.fan_outs_reconcile(later, enqueue=tasks.fan_out_job) == []
     assert Assignment.objects.filter(directive=directive).count() == len(UNITS)
     ids = list(directive.assignments.values_list("pk", flat=True))
     assert AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow, artifact_object_id__in=ids).count() == 3
@@ -76,10 +80,10 @@ def test_only_fan_outs_still_waiting_are_stalled(demo, user, django_capture_on_c
     approve(returned, user("giamdoc"), approve=False, comment="Sửa lại")
     pending = issue(user("phongtt"), [unit(UNITS[0])])  # not approved yet
     done = approved_without_its_job(user, django_capture_on_commit_callbacks)
-    services.directive_fan_out(done.pk)
+    directive_services.fan_out(done.pk)
     assert Task.objects.get(flow_task=DirectiveFlow.fan_out, process__artifact_object_id=done.pk).status == STATUS.DONE
     assert pending.status == Directive.Status.PENDING_APPROVAL
-    assert selectors.fan_outs_stalled(later) == []
+    assert directive_selectors.fan_outs_stalled(later) == []
 
 
 # ------------------------------------------------------------------------------------------ reporting periods
@@ -99,7 +103,7 @@ def test_a_period_whose_opening_worker_died_is_opened_once_by_the_next_run(
     directives = Directive.objects.count()
     with time_machine.travel(opening, tick=False):
         with monkeypatch.context() as patched:
-            patched.setattr(reporting.coordination, "period_attach_directive", killed)
+            patched.setattr(reporting_flow.coordination, "period_attach_directive", killed)
             with pytest.raises(WorkerKilled):
                 tasks.reporting_periods_open_job.call_local()
         assert not ReportingPeriod.objects.exclude(status=ReportingPeriod.Status.DRAFT).exists()
@@ -192,7 +196,7 @@ def test_a_duplicate_fan_out_running_beside_a_slow_original_creates_nothing(demo
 
     directive = issue(user("phongtt"), [], sets=["all_communes"])
     with monkeypatch.context() as patched:
-        patched.setattr(services, "_enqueue_fan_out", lambda directive_id: None)  # the job is lost
+        patched.setattr(tasks, "fan_out_job", lambda directive_id: None)  # the job is lost
         approve(directive, user("giamdoc"))
     assert directive.status == Directive.Status.FANNING_OUT and not directive.assignments.exists()
 
@@ -205,7 +209,7 @@ def test_a_duplicate_fan_out_running_beside_a_slow_original_creates_nothing(demo
         else:
             started.set()
         try:
-            results[name] = services.directive_fan_out(directive.pk)
+            results[name] = directive_services.fan_out(directive.pk)
         except FlowLockFailed:
             results[name] = "locked"
         finally:

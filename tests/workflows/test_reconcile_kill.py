@@ -21,7 +21,7 @@ from notifications.testing import database_url
 from org.models import Structure, Unit, UnitKind, User
 from tests.conftest import requires_postgres
 from tests.coordination.helpers import STATUS, approve, issue
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
 pytestmark = [

@@ -1,4 +1,7 @@
-"""The two coordination flows, declared in the order they run. Nodes call services in services.py."""
+"""DirectiveFlow and UnitAssignmentFlow, declared in the order they run. A directive: a leader approves it,
+a background job creates one UnitAssignmentFlow per target unit, the flow waits for every unit, then the
+issuing unit closes it. Human nodes run a step of steps.py from a page of views.py; the two Handle nodes are
+moved on by services.py (named at each node)."""
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -9,9 +12,10 @@ from coordination import selectors as coordination_selectors
 from coordination.models import Assignment, Directive
 from coordination.services import reviewer_unit
 
+from ..engine import ArtifactFlow, HumanTask
+from ..models import AssignmentProcess, DirectiveProcess
+from ..reporting import views as reporting_views
 from . import views
-from .models import AssignmentProcess, DirectiveProcess
-from .nodes import HumanTask
 
 
 def current_assignee(activation):
@@ -34,7 +38,7 @@ def report_accepted(activation) -> bool:
                                      status=Assignment.Status.ACCEPTED).exists()
 
 
-class UnitAssignmentFlow(flow.Flow):
+class UnitAssignmentFlow(ArtifactFlow):
     """One unit's share of a directive: receive → report → the reviewer accepts or returns it."""
 
     process_class = AssignmentProcess
@@ -43,8 +47,9 @@ class UnitAssignmentFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
     summary_template = "{{ process.assignment.unit.name }}: {{ process.assignment.directive.title }}"
 
+    # started in bulk by the fan-out (services.unit_processes_start) or one by one when a district relays
     start = flow.StartHandle(this.start_process).Next(this.acknowledge)
-    # An accepted child sent back by its relaying unit (workflows.services.assignment_process_reopen)
+    # an accepted child sent back by its relaying unit (services.unit_process_reopen)
     reopen = flow.StartHandle(this.start_process).Next(this.report)
 
     # unit officers
@@ -57,7 +62,7 @@ class UnitAssignmentFlow(flow.Flow):
         .Next(this.report)
     )
     report = (
-        HumanTask(views.ReportView.as_view())
+        HumanTask(reporting_views.report_page)  # the ordinary report page, or a period's indicator form
         .Annotation(title=_("Thực hiện và báo cáo"))
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
         .Access(lambda user, task: access.can_work_on(user, _assignment(task)))
@@ -67,7 +72,7 @@ class UnitAssignmentFlow(flow.Flow):
 
     # reviewing unit (the issuer, or the district that relayed it)
     review = (
-        HumanTask(views.ReviewView.as_view())
+        HumanTask(reporting_views.review_page)  # the ordinary review page, or a period's figures to review
         .Annotation(title=_("Xem xét báo cáo"))
         .Permission("org.act_for_unit", obj=lambda process: reviewer_unit(process.assignment))
         .Access(lambda user, task: access.can_review_report(user, _assignment(task)))
@@ -80,18 +85,12 @@ class UnitAssignmentFlow(flow.Flow):
     )
     end = flow.End()
 
-    def has_view_permission(self, user, obj=None):
+    def artifact_visible_to(self, user, artifact_pk: int) -> bool:
         """Any signed-in officer opens the app (inbox, queue); a process only if its unit is theirs."""
-        if obj is None:
-            return user.is_authenticated
-        return coordination_selectors.assignment_for_user(user, obj.artifact_object_id) is not None
-
-    def start_process(self, activation, assignment: Assignment):
-        activation.process.artifact = assignment
-        return activation.process
+        return coordination_selectors.assignment_for_user(user, artifact_pk) is not None
 
 
-class DirectiveFlow(flow.Flow):
+class DirectiveFlow(ArtifactFlow):
     """A directive: leader approval → fan-out to units → wait for every unit → close with a summary."""
 
     process_class = DirectiveProcess
@@ -100,6 +99,7 @@ class DirectiveFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
     summary_template = "{{ process.directive.title }}"
 
+    # services.directive_start (the compose page, a bulletin's distribution, a reporting period)
     start = flow.StartHandle(this.start_process).Next(this.approve)
 
     # leaders
@@ -125,8 +125,10 @@ class DirectiveFlow(flow.Flow):
         .Next(this.approve)
     )
 
-    # background job, then waiting for the units
+    # the huey job workflows.tasks.fan_out_job (queued by receivers.py on approval) runs services.fan_out,
+    # which creates the units' assignments and flows and moves this node on
     fan_out = flow.Handle().Annotation(title=_("Gửi tới đơn vị")).Next(this.wait_assignments)
+    # services.directive_resume_if_done moves it on once every top-level assignment is closed
     wait_assignments = flow.Handle().Annotation(title=_("Chờ các đơn vị hoàn thành")).Next(this.close)
 
     # issuing unit
@@ -140,13 +142,9 @@ class DirectiveFlow(flow.Flow):
     )
     end = flow.End()
 
-    def has_view_permission(self, user, obj=None):
-        """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow); a process
-        only if its directive is one they may see."""
-        if not access.uses_directive_flow(user):
-            return False
-        return obj is None or coordination_selectors.directive_for_user(user, obj.artifact_object_id) is not None
+    def may_use_app(self, user) -> bool:
+        """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow)."""
+        return access.uses_directive_flow(user)
 
-    def start_process(self, activation, directive: Directive):
-        activation.process.artifact = directive
-        return activation.process
+    def artifact_visible_to(self, user, artifact_pk: int) -> bool:
+        return coordination_selectors.directive_for_user(user, artifact_pk) is not None

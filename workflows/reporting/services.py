@@ -1,4 +1,5 @@
-"""Periodic reports driven through the coordination flows.
+"""Periodic reports driven through the directive flows: open a period (by hand or on schedule), send an
+accepted commune report back, finish the period.
 
 Opening a period = freeze the indicators (coordination) + start an ordinary DirectiveFlow for a directive that
 targets every commune and district + the leader's approval. Reminders, overdue marking, escalation, unit
@@ -23,7 +24,10 @@ from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import User
 
-from . import services
+from .. import engine
+from ..directive import services as directive_services
+from ..directive.flow import DirectiveFlow
+from ..directive.steps import approve_step, close_step
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +37,15 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
                 due_date: date | None = None) -> ReportingPeriod:
     """Open a reporting period: one transaction for the period, its directive and (when the opener may
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
-    from .flows import DirectiveFlow
-
     structure = structure or coordination.structure_in_use()
     with transaction.atomic():
         period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure,
                                              due_date=due_date)
-        directive = services.directive_start(user=user, **coordination.period_directive_fields(period))
+        directive = directive_services.directive_start(user=user, **coordination.period_directive_fields(period))
         period = coordination.period_attach_directive(period=period, directive=directive)
         if coordination.user_can_approve(user):
-            services.task_run(services.open_task(directive, DirectiveFlow.approve), user, services.directive_decide,
-                              approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
+            engine.task_run(engine.open_task(directive, DirectiveFlow.approve), user, approve_step,
+                            approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
     return ReportingPeriod.objects.select_related("directive").get(pk=period.pk)
 
 
@@ -86,43 +88,21 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
     return opened
 
 
-# --- the report and review steps of a period's UnitAssignmentFlow -------------------------------------------------
-
-def report_submit(activation, user: User, *, values: dict | None = None, notes: str = "") -> UnitReport:
-    report = coordination.report_submit(assignment=activation.process.assignment, user=user, values=values,
-                                        notes=notes)
-    activation.execute()
-    return report
-
-
-def report_review(activation, user: User, *, accept: bool, comment: str = "") -> UnitReport:
-    report = coordination.report_review(assignment=activation.process.assignment, user=user, accept=accept,
-                                        comment=comment)
-    activation.execute()
-    assignment: Assignment = activation.process.assignment
-    if accept and assignment.parent_id is None:
-        directive_id = assignment.directive_id
-        services.after_commit(lambda: services.directive_resume_if_done(directive_id))
-    return report
-
-
-def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
+def report_send_back(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
     """A district sends a commune's accepted report back: the commune's flow starts again at its report step,
     and the district's own report waits for it."""
     with transaction.atomic():
         report = coordination.report_reopen(assignment=assignment, user=user, comment=comment)
-        services.assignment_process_reopen(report.assignment)
+        directive_services.unit_process_reopen(report.assignment)
     return report
 
 
 def period_finish(*, period: ReportingPeriod, user: User, summary: str) -> ReportingPeriod:
     """Close the period once every top-level unit is done: runs the directive's close task, then marks the
     period finished, in one transaction."""
-    from .flows import DirectiveFlow
-
     with transaction.atomic():
-        task = services.open_task(period.directive, DirectiveFlow.close)
+        task = engine.open_task(period.directive, DirectiveFlow.close)
         if task is None:
             raise coordination.AlreadyDone(_("Chưa thể kết thúc: còn đơn vị chưa hoàn thành hoặc kỳ đã kết thúc."))
-        services.task_run(task, user, services.directive_close, summary=summary)
+        engine.task_run(task, user, close_step, summary=summary)
         return coordination.period_close(period=period, user=user)

@@ -1,22 +1,21 @@
-"""BulletinFlow task pages: a form each, the bulletin shown above it, one service call on submit."""
+"""BulletinFlow task pages: a form each, the bulletin shown above it, one step of steps.py on submit."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.ids import ModelMultipleIdField
 from editorial.models import Decision
-from editorial.selectors import reviewer_candidates
+from editorial.selectors import bulletin_revisions, confirmed_audio, reviewer_candidates, revision_diff, round_reviewers
+from org.models import Role
 
-from . import bulletin_services as services
-from .views import TaskView
+from ..views import TaskView
+from . import steps
 
 
 class BulletinTaskView(TaskView):
-    template_name = "workflows/bulletin_task.html"
+    template_name = "workflows/bulletin/task.html"
 
     def get_context_data(self, **kwargs):
-        from editorial.selectors import bulletin_revisions, confirmed_audio, revision_diff
-
         context = super().get_context_data(**kwargs)
         bulletin = self.request.activation.process.bulletin
         revisions = bulletin_revisions(bulletin)
@@ -39,26 +38,24 @@ class ChooseReviewersView(BulletinTaskView):
     submit_label = _("Giao thẩm định")
 
     def get_initial(self):
-        from org.models import Role
-
         return {"reviewers": list(reviewer_candidates().filter(memberships__role=Role.BOARD_MEMBER))}
 
     def run(self, form):
-        services.reviewers_choose(self.request.activation, self.request.user,
+        steps.choose_reviewers_step(self.request.activation, self.request.user,
                                   reviewers=list(form.cleaned_data["reviewers"]))
 
 
-class ReviewForm(forms.Form):
+class BulletinReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Ý kiến thẩm định"), choices=Decision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ReviewBulletinView(BulletinTaskView):
-    form_class = ReviewForm
+    form_class = BulletinReviewForm
     submit_label = _("Gửi ý kiến")
 
     def run(self, form):
-        services.review_decide(self.request.activation, self.request.user, **form.cleaned_data)
+        steps.review_step(self.request.activation, self.request.user, **form.cleaned_data)
 
 
 class HandOverForm(forms.Form):
@@ -76,13 +73,11 @@ class HandOverReviewView(BulletinTaskView):
     submit_label = _("Giao lại")
 
     def get_form_kwargs(self):
-        from editorial.selectors import round_reviewers
-
         bulletin = self.request.activation.process.bulletin
         return {**super().get_form_kwargs(), "exclude": [a.reviewer_id for a in round_reviewers(bulletin)]}
 
     def run(self, form):
-        services.review_hand_over(self.request.activation, self.request.user, to=form.cleaned_data["reviewer"])
+        steps.hand_over_step(self.request.activation, self.request.user, to=form.cleaned_data["reviewer"])
 
 
 class ResubmitForm(forms.Form):
@@ -95,7 +90,7 @@ class ReviseBulletinView(BulletinTaskView):
     submit_label = _("Trình lại Ban biên tập")
 
     def run(self, form):
-        services.revise_resubmit(self.request.activation, self.request.user, note=form.cleaned_data["note"])
+        steps.revise_step(self.request.activation, self.request.user, note=form.cleaned_data["note"])
 
 
 class ConfirmForm(forms.Form):
@@ -107,7 +102,7 @@ class PrepareAudioView(BulletinTaskView):
     submit_label = _("Chuyển Lãnh đạo Sở ký duyệt")
 
     def run(self, form):
-        services.audio_ready(self.request.activation, self.request.user)
+        steps.prepare_audio_step(self.request.activation, self.request.user)
 
 
 class SignOffForm(forms.Form):
@@ -121,7 +116,7 @@ class SignOffView(BulletinTaskView):
     submit_label = _("Ghi nhận")
 
     def run(self, form):
-        services.sign_off_decide(self.request.activation, self.request.user,
+        steps.sign_off_step(self.request.activation, self.request.user,
                                  approve=form.cleaned_data["decision"] == "sign", comment=form.cleaned_data["comment"])
 
 
@@ -134,7 +129,7 @@ class ApproveEmergencyView(BulletinTaskView):
     submit_label = _("Duyệt và cho phát ngay")
 
     def run(self, form):
-        services.emergency_approve(self.request.activation, self.request.user, comment=form.cleaned_data["comment"])
+        steps.approve_emergency_step(self.request.activation, self.request.user, comment=form.cleaned_data["comment"])
 
 
 class PublishForm(forms.Form):
@@ -147,5 +142,5 @@ class PublishView(BulletinTaskView):
     submit_label = _("Phát hành")
 
     def run(self, form):
-        services.publish_decide(self.request.activation, self.request.user,
+        steps.publish_step(self.request.activation, self.request.user,
                                 publish_at=form.cleaned_data["publish_at"])

@@ -1,5 +1,6 @@
 """BulletinFlow: a division's bulletin through the Editorial Board and the Director to publication and to
-every district and commune. Declared in the order it runs; each node calls a service in bulletin_services."""
+every district and commune. Declared in the order it runs; each human node's page (views.py) runs a step of
+steps.py, each Function node a step directly; services.py starts, ends and resumes it from code."""
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -11,10 +12,9 @@ from editorial.rules import Outcome
 from editorial.selectors import bulletin_for_user, review_round_outcome, round_reviewers
 from org.models import User
 
-from . import bulletin_services as services
-from . import bulletin_views as views
-from .models import BulletinProcess
-from .nodes import DynamicSplit, HumanTask
+from ..engine import ArtifactFlow, DynamicSplit, HumanTask
+from ..models import BulletinProcess
+from . import steps, views
 
 
 def _reviewers(activation) -> list[dict]:
@@ -34,7 +34,12 @@ def _round_decided(activation, active_tasks) -> bool:
     return review_round_outcome(_fresh(activation)) != Outcome.PENDING
 
 
-class BulletinFlow(flow.Flow):
+class BulletinFlow(ArtifactFlow):
+    """A bulletin: an emergency goes straight to a leader; otherwise the Board secretary picks reviewers, they
+    review in parallel until a majority or a rejection decides, the author revises if asked, the secretary
+    confirms the recording, the Director signs off, the Office publishes (now or at a set time), and the
+    published text goes to the units as a broadcast directive."""
+
     process_class = BulletinProcess
     process_title = _("Bản tin phát thanh")
     process_description = _("Ban biên tập thẩm định, Lãnh đạo Sở ký duyệt, phát hành và gửi tới cơ sở.")
@@ -47,6 +52,16 @@ class BulletinFlow(flow.Flow):
         .Then(this.approve_emergency)
         .Else(this.choose_reviewers)
     )
+
+    # Director or Deputy: an emergency bulletin skips the Board and goes from their approval to publishing
+    approve_emergency = (
+        HumanTask(views.ApproveEmergencyView.as_view())
+        .Annotation(title=_("Duyệt tin khẩn cấp"))
+        .Permission("editorial.sign_off_bulletin")
+        .Access(lambda user, task: access.can_sign_off(user))
+        .Next(this.publish)
+    )
+
 
     # Editorial Board
     choose_reviewers = (
@@ -74,9 +89,9 @@ class BulletinFlow(flow.Flow):
               lambda activation: review_round_outcome(_fresh(activation)) == Outcome.CHANGES_REQUESTED)
         .Default(this.rejected)
     )
-    approved = flow.Function(services.round_approved).Next(this.prepare_audio)
-    changes_requested = flow.Function(services.round_changes_requested).Next(this.revise)
-    rejected = flow.Function(services.round_rejected).Next(this.end_rejected)
+    approved = flow.Function(steps.mark_approved).Next(this.prepare_audio)
+    changes_requested = flow.Function(steps.mark_changes_requested).Next(this.revise)
+    rejected = flow.Function(steps.mark_rejected).Next(this.end_rejected)
 
     # author
     revise = (
@@ -86,7 +101,7 @@ class BulletinFlow(flow.Flow):
         .Assign(lambda activation: _fresh(activation).created_by)
         .Next(this.next_round)
     )
-    next_round = flow.Function(services.round_repeat).Next(this.split_reviews)
+    next_round = flow.Function(steps.repeat_round).Next(this.split_reviews)
 
     # Board secretary: the recording of the approved text
     prepare_audio = (
@@ -110,14 +125,6 @@ class BulletinFlow(flow.Flow):
         .Then(this.publish)
         .Else(this.choose_reviewers)
     )
-    approve_emergency = (
-        HumanTask(views.ApproveEmergencyView.as_view())
-        .Annotation(title=_("Duyệt tin khẩn cấp"))
-        .Permission("editorial.sign_off_bulletin")
-        .Access(lambda user, task: access.can_sign_off(user))
-        .Next(this.publish)
-    )
-
     # Department Office
     publish = (
         HumanTask(views.PublishView.as_view())
@@ -131,26 +138,22 @@ class BulletinFlow(flow.Flow):
         .Then(this.distribute)
         .Else(this.wait_publication)
     )
-    # the periodic job publishes at the set time (bulletin_services.publication_resume), or the Office cancels
-    # the schedule (bulletin_services.bulletin_unschedule) and the bulletin goes back to the publish step
+    # moved on by services.publication_resume once the periodic job publishes at the set time, or by
+    # services.unschedule when the Office cancels the schedule (the bulletin goes back to the publish step)
     wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.check_scheduled)
     check_scheduled = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
         .Then(this.distribute)
         .Else(this.publish)
     )
-    distribute = flow.Function(services.distribute).Next(this.end)
+    distribute = flow.Function(steps.distribute).Next(this.end)
 
     end = flow.End()
     end_rejected = flow.End()
 
-    def start_process(self, activation, bulletin: Bulletin):
-        activation.process.artifact = bulletin
-        return activation.process
+    def may_use_app(self, user) -> bool:
+        """The app (menu, inbox, queue) is for the people who work on bulletins."""
+        return access.uses_bulletin_flow(user)
 
-    def has_view_permission(self, user, obj=None):
-        """The app (menu, inbox, queue) is for the people who work on bulletins; a process only if its
-        bulletin is one they may read."""
-        if not access.uses_bulletin_flow(user):
-            return False
-        return obj is None or bulletin_for_user(user, obj.artifact_object_id) is not None
+    def artifact_visible_to(self, user, artifact_pk: int) -> bool:
+        return bulletin_for_user(user, artifact_pk) is not None
