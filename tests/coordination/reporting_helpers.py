@@ -7,13 +7,12 @@ from django.utils import timezone
 from coordination.models import Assignment, ReportingPeriod, UnitReport
 from org.models import Role, Structure, Unit, UnitKind
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
+from tests.workflows.directive.helpers import open_task
 from workflows import engine
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import UnitAssignmentFlow
 from workflows.reporting import services as reporting_flow
 from workflows.reporting import steps as reporting_steps
-
-from .helpers import open_task
 
 DISTRICT = "huyen_thu_nghiem"
 COMMUNES = ["xa_thu_nhat", "xa_thu_hai", "xa_thu_ba"]

@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from coordination.models import Assignment, AssignmentEvent, Directive, ReportingPeriod
 from org.audit import history_actor
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 from workflows.directive.flow import DirectiveFlow
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 
 COMMUNES = ["phuong_phuc_xa", "phuong_trang_tien", "xa_minh_phu"]
 RAW_CODES = ["pending_approval", "returned", "fanning_out", "in_progress", "cancelled", "received", "pending"]

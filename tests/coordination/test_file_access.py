@@ -15,10 +15,9 @@ from django.urls import reverse
 
 from coordination.models import AssignmentEvidence, DirectiveAttachment, Urgency
 from org.models import Unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, open_task, unit
 from workflows.directive import services as directive_services
 from workflows.directive.flow import UnitAssignmentFlow
-
-from .helpers import acknowledge, approve, assignment_of, open_task, unit
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"

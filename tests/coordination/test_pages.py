@@ -7,8 +7,7 @@ from openpyxl import load_workbook
 
 from coordination.models import Assignment, Urgency
 from org.models import Structure, Unit, UnitKind
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 
 
 def _running(user, capture, units):

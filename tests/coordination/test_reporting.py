@@ -26,16 +26,8 @@ from coordination.models import (
 from coordination.services import AlreadyDone, deadlines_scan, report_save_draft
 from notifications.models import Notification
 from org.models import Structure, Unit
-from workflows import engine
-from workflows.directive import services as directive_services
-from workflows.directive import steps as directive_steps
-from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
-from workflows.reporting import services as reporting_flow
-from workflows.reporting import steps as reporting_steps
-
-from ..clock import hanoi
-from .helpers import open_task
-from .reporting_helpers import (
+from tests.clock import hanoi
+from tests.coordination.reporting_helpers import (
     COMMUNES,
     DISTRICT,
     acknowledge,
@@ -47,6 +39,13 @@ from .reporting_helpers import (
     small_org,
     submit,
 )
+from tests.workflows.directive.helpers import open_task
+from workflows import engine
+from workflows.directive import services as directive_services
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
+from workflows.reporting import services as reporting_flow
+from workflows.reporting import steps as reporting_steps
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from coordination.models import Directive, ReportingPeriod
 from coordination.services import AlreadyDone
 from org.models import Structure
 from tests.conftest import requires_postgres
+from tests.coordination.reporting_helpers import small_org
+from tests.workflows.directive.test_concurrency import _in_threads
 from workflows.reporting import services as reporting_flow
-
-from .reporting_helpers import small_org
-from .test_concurrency import _in_threads
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

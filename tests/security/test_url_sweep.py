@@ -23,8 +23,8 @@ from coordination.models import Assignment, UnitReport
 from editorial.models import Bulletin, BulletinAudio
 from org.models import User
 from tests.coordination import reporting_helpers as reporting
-from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
-from tests.workflows.test_bulletin_flow import choose, confirm_audio, publish, sign, submitted, through_board
+from tests.workflows.bulletin.test_flow import choose, confirm_audio, publish, sign, submitted, through_board
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
 from workflows.directive import services as directive_services
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint inside the module's scenario transaction

@@ -14,16 +14,15 @@ from viewflow.workflow.models import Task
 
 from coordination.models import Assignment, Directive, ReportingPeriod, ReportingSchedule
 from org.models import Structure
+from tests.conftest import requires_postgres
+from tests.coordination.reporting_helpers import small_org
+from tests.workflows.directive.helpers import STATUS, approve, issue, unit
 from workflows import tasks
 from workflows.directive import selectors as directive_selectors
 from workflows.directive import services as directive_services
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 from workflows.reporting import services as reporting_flow
-
-from ..conftest import requires_postgres
-from ..coordination.helpers import STATUS, approve, issue, unit
-from ..coordination.reporting_helpers import small_org
 
 T0 = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
 UNITS = ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")

@@ -8,12 +8,11 @@ from django.test import Client
 
 from coordination.models import AssignmentEvent
 from tests.conftest import requires_postgres
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, report, unit
 from workflows import engine
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import DirectiveProcess
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, report, unit
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

@@ -5,10 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coordination.models import Assignment, AssignmentEvidence, DirectiveAttachment, Urgency
 from org.models import Unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, open_task, unit
 from workflows.directive import services as directive_services
 from workflows.directive.flow import UnitAssignmentFlow
-
-from .helpers import acknowledge, approve, assignment_of, open_task, unit
 
 
 @pytest.fixture

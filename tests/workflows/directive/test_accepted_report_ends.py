@@ -13,14 +13,22 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from coordination.models import Assignment, Directive
 from notifications.models import Kind, Notification
-from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, open_task, report, review, unit
+from tests.workflows.bulletin.helpers import published_bulletin
+from tests.workflows.directive.helpers import (
+    acknowledge,
+    approve,
+    assignment_of,
+    issue,
+    open_task,
+    report,
+    review,
+    unit,
+)
 from workflows import engine
 from workflows.directive import services as directive_services
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess, DirectiveProcess
-
-from .bulletin_helpers import published_bulletin
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 TASK_KINDS = [Kind.TASK_ASSIGNED, Kind.QUEUE_TASK]

@@ -5,10 +5,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from viewflow.workflow.status import PROCESS
 
 from coordination.models import Assignment, AssignmentEvent, Directive
+from tests.workflows.directive.helpers import (
+    acknowledge,
+    approve,
+    assignment_of,
+    issue,
+    open_task,
+    report,
+    review,
+    unit,
+)
 from workflows.directive.flow import DirectiveFlow
 from workflows.models import DirectiveProcess
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, report, review, unit
 
 COMMUNES = ["phuong_phuc_xa", "phuong_trang_tien", "xa_minh_phu"]
 

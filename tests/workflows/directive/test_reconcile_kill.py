@@ -20,7 +20,7 @@ from coordination.models import Assignment, Directive
 from notifications.testing import database_url
 from org.models import Structure, Unit, UnitKind, User
 from tests.conftest import requires_postgres
-from tests.coordination.helpers import STATUS, approve, issue
+from tests.workflows.directive.helpers import STATUS, approve, issue
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 

@@ -5,13 +5,12 @@ import pytest
 from coordination.models import Assignment, AssignmentEvent, Directive
 from coordination.services import deadlines_scan
 from notifications.models import Notification
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 from workflows import engine
 from workflows.directive import services as directive_services
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def test_overdue_marks_and_escalates_to_parent_then_issuer_once(running, django_
 def test_accepted_or_reported_work_is_not_chased(running, user, django_capture_on_commit_callbacks):
     a = assignment_of(running, "phuong_phuc_xa")
     acknowledge(a, user("phuong_phuc_xa"))
-    from .helpers import report
+    from tests.workflows.directive.helpers import report
 
     report(a, user("phuong_phuc_xa"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -86,19 +85,18 @@ def test_fan_out_is_idempotent(running):
 def test_fan_out_failure_half_way_leaves_nothing(demo, user, django_capture_on_commit_callbacks, monkeypatch):
     with django_capture_on_commit_callbacks(execute=True):
         directive = issue(user("phongtt"), [unit(c) for c in ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")])
-    real_chunk = directive_services._start_chunk
+    real_start = engine.processes_bulk_start
 
-    def chunk_then_fail(assignments):  # fault injection: the rows are written, then the database fails
-        real_chunk(assignments)
+    def start_then_fail(*args, **kwargs):  # fault injection: the rows are written, then the database fails
+        real_start(*args, **kwargs)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(directive_services, "_start_chunk", chunk_then_fail)
     directive = approve(directive, user("giamdoc"))
-    with pytest.raises(RuntimeError):
+    with monkeypatch.context() as patched, pytest.raises(RuntimeError):
+        patched.setattr(engine, "processes_bulk_start", start_then_fail)
         directive_services.fan_out(directive.pk)
     assert directive.assignments.count() == 0
     assert not AssignmentProcess.objects.filter(flow_class=UnitAssignmentFlow).exists()
-    monkeypatch.setattr(directive_services, "_start_chunk", real_chunk)
     assert directive_services.fan_out(directive.pk) == 3  # a retry then succeeds
     assert open_task(directive, DirectiveFlow.wait_assignments)
 

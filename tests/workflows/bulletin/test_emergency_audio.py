@@ -11,12 +11,11 @@ from editorial import services as editorial
 from editorial.feeds import published_audio_url
 from editorial.models import BulletinAudio, BulletinEvent
 from tests.editorial.helpers import draft, recording, u
+from tests.workflows.bulletin.helpers import bulletin_task, publish_now
 from workflows import engine
 from workflows.bulletin import services as bulletin_services
 from workflows.bulletin import steps as bulletin_steps
 from workflows.bulletin.flow import BulletinFlow
-
-from .bulletin_helpers import bulletin_task, publish_now
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,9 @@ import time_machine
 from django.utils import timezone
 
 from coordination.models import Assignment
-from tests.coordination.helpers import approve, issue, open_task, unit
+from tests.workflows.bulletin.helpers import published_bulletin
+from tests.workflows.directive.helpers import approve, issue, open_task, unit
 from workflows.directive.flow import UnitAssignmentFlow
-
-from .bulletin_helpers import published_bulletin
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -12,7 +12,7 @@ from editorial import services as editorial
 from editorial.models import Bulletin
 from org.audit import history_actor
 from tests.editorial.helpers import draft, u
-from tests.workflows.test_bulletin_flow import confirm_audio, fresh, media, publish, sign, submitted, through_board
+from tests.workflows.bulletin.test_flow import confirm_audio, fresh, media, publish, sign, submitted, through_board
 
 __all__ = ["media"]  # the MEDIA_ROOT fixture of the flow tests, used here too
 RAW = ["draft", "submitted", "in_review", "approved", "signed_off", "scheduled", "published", "normal"]

@@ -10,9 +10,8 @@ from viewflow.workflow.models import Task
 
 from editorial.models import Bulletin, ReviewPolicy
 from tests.conftest import requires_postgres
+from tests.workflows.bulletin.test_flow import choose, review, submitted, tasks_of
 from workflows.bulletin.flow import BulletinFlow
-
-from .test_bulletin_flow import choose, review, submitted, tasks_of
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
