@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from common.ids import ModelMultipleIdField
 from org.models import Unit, UnitKind
+from org.targets import TARGET_SETS
 from org.web import MultipleFileField
 
 from .models import Assignment, ReportRequirement, Urgency
-from .services import BROADCAST_CHANNELS, TARGET_SETS
+from .services import BROADCAST_CHANNELS
 
 
 class AssignmentReportForm(forms.Form):

@@ -14,10 +14,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
-from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
 from coordination.models import ReportRequirement
-from org import selectors as org_selectors
 from org.web import add_errors
 
 from . import services
@@ -57,9 +55,9 @@ def _assignment_or_404(request, pk):
 @login_required
 def assignment_relay(request, pk):
     assignment = _assignment_or_404(request, pk)
-    if not org_selectors.user_can_act_for(request.user, assignment.unit):
+    if not coordination_access.may_relay(request.user, assignment):
         raise PermissionDenied(_("Bạn không thuộc đơn vị được giao nhiệm vụ này."))
-    form = RelayForm(request.POST or None, candidates=coordination.relay_candidates(assignment))
+    form = RelayForm(request.POST or None, candidates=coordination_selectors.relay_candidates(assignment))
     if request.method == "POST" and form.is_valid():
         try:
             children = services.assignment_relay(assignment=assignment, user=request.user,
@@ -76,7 +74,7 @@ def assignment_relay(request, pk):
 @login_required
 def assignment_cancel(request, pk):
     assignment = _assignment_or_404(request, pk)
-    if not coordination.user_can_cancel(request.user, assignment):
+    if not coordination_access.may_cancel_assignment(request.user, assignment):
         raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -273,9 +271,9 @@ def assignment_officer(request, pk):
     from coordination.forms import OfficerForm
 
     assignment = _assignment_or_404(request, pk)
-    if not org_selectors.user_can_act_for(request.user, coordination.reviewer_unit(assignment)):
+    if not coordination_access.may_name_officer(request.user, assignment):
         raise PermissionDenied(_("Chỉ đơn vị giao việc được chỉ định người xử lý."))
-    form = OfficerForm(request.POST or None, candidates=coordination.officer_candidates(assignment))
+    form = OfficerForm(request.POST or None, candidates=coordination_selectors.officer_candidates(assignment))
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_name_officer(assignment=assignment, user=request.user,

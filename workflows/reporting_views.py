@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from coordination import access as coordination_access
 from coordination import reporting_selectors as selectors
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
@@ -154,7 +155,7 @@ PERIOD_TASK_VIEWS = {"report": PeriodReportView.as_view(), "review": PeriodRevie
 # --- opening and closing a period -------------------------------------------------------------------------------
 
 def _require_issuer(user) -> None:
-    if not coordination.user_can_issue(user, coordination.period_issuing_unit()):
+    if not coordination_access.may_issue_for(user, coordination.period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở hoặc kết thúc kỳ báo cáo."))
 
 

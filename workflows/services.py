@@ -20,6 +20,7 @@ from coordination import services as coordination
 from coordination.models import Assignment, Directive
 from org.audit import history_actor
 from org.models import Unit, User
+from org.targets import targets_resolve
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
@@ -152,7 +153,7 @@ def directive_fan_out(directive_id: int) -> int:
         task = Task.objects.get(pk=task.pk)
         if task.status != STATUS.NEW:
             return 0
-        units = coordination.targets_resolve(directive.target_spec)
+        units = targets_resolve(directive.target_spec)
         Directive.objects.filter(pk=directive.pk).update(fanout_total=len(units))
         created = coordination.assignments_create_for_targets(directive, units, actor=directive.approved_by)
         assignment_processes_start(created, progress_key=fanout_progress_key(directive.pk))
