@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from org import selectors as org_selectors
-from org.models import Membership, Role, Unit, UnitKind, User
+from org.models import Role, Unit, UnitKind, User
 
 from .models import Assignment, Directive
 from .selectors import reviewer_unit
@@ -30,8 +30,7 @@ APPROVE_PERMISSION = "coordination.approve_directive"
 def issuing_units(user: User):
     """The Department units this person issues directives for, through a membership in a working role (the
     system administrator's unit operates the system, it does not direct the communes)."""
-    working = Membership.objects.filter(user=user).exclude(role=Role.ADMIN).values("unit_id") \
-        if user.is_authenticated else Membership.objects.none().values("unit_id")
+    working = {unit for role, unit in org_selectors.user_memberships(user) if role != Role.ADMIN}
     return org_selectors.units_acted_for(user).filter(kind__in=ISSUING_KINDS, pk__in=working)
 
 
