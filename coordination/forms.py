@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField
 from common.ids import ModelMultipleIdField
 from org.models import Unit, UnitKind
 from org.targets import TARGET_SETS
-from org.web import MultipleFileField
 
 from .models import Assignment, ReportRequirement, Urgency
 from .services import BROADCAST_CHANNELS

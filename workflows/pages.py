@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from common.forms import add_errors
 from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination.forms import CancelForm, DirectiveForm, RelayForm
 from coordination.models import ReportRequirement
-from org.web import add_errors
 
 from . import services
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from common.forms import add_errors
 from coordination import access as coordination_access
 from coordination import reporting_selectors as selectors
 from coordination import selectors as coordination_selectors
@@ -28,7 +29,6 @@ from coordination.reporting_forms import (
     ReportReopenForm,
     value_rows,
 )
-from org.web import add_errors
 
 from . import reporting
 from .views import ReviewForm, TaskView

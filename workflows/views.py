@@ -7,10 +7,10 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from common.forms import add_errors
 from coordination.forms import AssignmentReportForm
 from coordination.models import ReportRequirement
 from coordination.selectors import assignment_detail
-from org.web import add_errors
 
 from . import services
 from .models import AssignmentProcess, DirectiveProcess
