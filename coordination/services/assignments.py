@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.errors import AlreadyDone
 from common.html import sanitize_html
+from notifications.models import Kind, Level
 from notifications.services import notify
 from org.audit import records_actor
 from org.models import Unit, UnitKind, User
@@ -78,13 +80,18 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
 
 
 def assignments_notify_received(directive: Directive, assignments: list[Assignment]) -> None:
-    level = "urgent" if directive.urgency.code in ("thuong_khan", "hoa_toc") else "info"
+    level = Level.URGENT if directive.urgency.code in ("thuong_khan", "hoa_toc") else Level.INFO
     notify(
-        [a.unit for a in assignments], kind="directive_received",
+        [a.unit for a in assignments], kind=Kind.DIRECTIVE_RECEIVED,
         title=_("Văn bản chỉ đạo mới: %(title)s") % {"title": directive.title},
         body=_("Hạn: %(deadline)s") % {"deadline": timezone.localtime(directive.deadline).strftime("%d/%m/%Y %H:%M")},
-        link=f"/coordination/directives/{directive.pk}/", level=level,
+        link=reverse("coordination:directive_detail", args=[directive.pk]), level=level,
     )
+
+
+def assignment_link(assignment: Assignment) -> str:
+    """Where a notification about an assignment takes its reader."""
+    return reverse("coordination:assignment_detail", args=[assignment.pk])
 
 
 def _event(assignment: Assignment, kind: str, actor: User | None, comment: str = "", once_key: str | None = None):
@@ -225,11 +232,11 @@ def assignment_review(*, assignment: Assignment, user: User, accept: bool, comme
 
 def _notify_review(assignment: Assignment, user: User, *, accept: bool, comment: str) -> None:
     notify(
-        [assignment.unit], kind="report_accepted" if accept else "report_returned", actor=user,
+        [assignment.unit], kind=Kind.REPORT_ACCEPTED if accept else Kind.REPORT_RETURNED, actor=user,
         title=(_("Báo cáo được chấp nhận: %(t)s") if accept else _("Báo cáo bị trả lại: %(t)s"))
         % {"t": assignment.directive.title},
-        body=comment, link=f"/coordination/assignments/{assignment.pk}/",
-        level="info" if accept else "warning",
+        body=comment, link=assignment_link(assignment),
+        level=Level.INFO if accept else Level.WARNING,
     )
 
 
@@ -284,8 +291,8 @@ def assignments_cancel_cascade(assignment: Assignment, actor: User | None, reaso
         cancelled.append(current)
         stack.extend(current.children.all())
     if cancelled:
-        notify([a.unit for a in cancelled], kind="directive_received", actor=actor, level="warning",
+        notify([a.unit for a in cancelled], kind=Kind.ASSIGNMENT_CANCELLED, actor=actor, level=Level.WARNING,
                title=_("Nhiệm vụ đã bị hủy: %(t)s") % {"t": assignment.directive.title}, body=reason,
-               link=f"/coordination/assignments/{assignment.pk}/")
+               link=assignment_link(assignment))
     return cancelled
 

@@ -8,12 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Kind, Level
 from notifications.services import notify
 from org import selectors as org_selectors
 from org.models import UnitKind
 
 from .. import selectors
 from ..models import Assignment, AssignmentEvent, DeadlinePolicy
+from .assignments import assignment_link
 
 
 def _once(assignment: Assignment, kind: str, key: str, comment: str = "") -> bool:
@@ -80,9 +82,10 @@ def _remind(assignment: Assignment, hours: int) -> bool:
     with transaction.atomic():
         if not _once(assignment, AssignmentEvent.Kind.REMINDED, f"remind:{hours}"):
             return False
-        notify([assignment.assignee] if assignment.assignee else [assignment.unit], kind="due_soon", level="warning",
+        notify([assignment.assignee] if assignment.assignee else [assignment.unit], kind=Kind.DUE_SOON,
+               level=Level.WARNING,
                title=_("Sắp đến hạn (%(h)s giờ): %(t)s") % {"h": hours, "t": _title(assignment)},
-               link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"remind:{assignment.pk}:{hours}")
+               link=assignment_link(assignment), dedupe_key=f"remind:{assignment.pk}:{hours}")
         return True
 
 
@@ -93,9 +96,9 @@ def _mark_overdue(assignment: Assignment, now: datetime) -> int:
     fresh = Assignment.objects.get(pk=assignment.pk)
     fresh.overdue_since, fresh._change_reason = assignment.deadline, _("Quá hạn")
     fresh.save(update_fields=["overdue_since"])
-    notify([assignment.unit], kind="overdue", level="urgent",
+    notify([assignment.unit], kind=Kind.OVERDUE, level=Level.URGENT,
            title=_("Quá hạn: %(t)s") % {"t": _title(assignment)},
-           link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"overdue:{assignment.pk}")
+           link=assignment_link(assignment), dedupe_key=f"overdue:{assignment.pk}")
     return 1
 
 
@@ -110,9 +113,9 @@ def _escalate(assignment: Assignment, keys: list[str]) -> int:
             continue
         if not recipients:
             continue
-        notify(recipients, kind="escalation", level="urgent",
+        notify(recipients, kind=Kind.ESCALATION, level=Level.URGENT,
                title=_("%(unit)s quá hạn: %(t)s") % {"unit": assignment.unit.name, "t": _title(assignment)},
-               link=f"/coordination/assignments/{assignment.pk}/", dedupe_key=f"escalate:{assignment.pk}:{step}")
+               link=assignment_link(assignment), dedupe_key=f"escalate:{assignment.pk}:{step}")
         count += 1
     return count
 
