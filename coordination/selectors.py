@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -165,3 +166,16 @@ def assignment_rollup(assignment: Assignment, now: datetime | None = None) -> Ro
 def deadline_policy() -> DeadlinePolicy:
     """The reminder and escalation timings (the first row; the defaults when there is none)."""
     return DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
+
+
+def fanout_progress_key(directive_id: int) -> str:
+    """The cache key under which the fan-out job counts the assignments it has created so far (the workflow
+    engine writes it while it runs; the directive page polls fanout_progress)."""
+    return f"fanout-progress:{directive_id}"
+
+
+def fanout_progress(directive: Directive) -> dict:
+    """How far the fan-out is: the running job's count while it runs, else what the directive row says."""
+    live = cache.get(fanout_progress_key(directive.pk)) or {}
+    return {"status": directive.status, "done": live.get("done", directive.fanout_done),
+            "total": live.get("total", directive.fanout_total)}

@@ -1,7 +1,6 @@
 """Read-only coordination pages: directive list, the per-unit table (filter, export), assignment page."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -53,9 +52,7 @@ def directive_detail(request, pk):
 @login_required
 def directive_fanout_progress(request, pk):
     directive = object_or_404(selectors.directive_for_user(request.user, pk))
-    live = cache.get(f"fanout-progress:{directive.pk}") or {}
-    return JsonResponse({"status": directive.status, "done": live.get("done", directive.fanout_done),
-                         "total": live.get("total", directive.fanout_total)})
+    return JsonResponse(selectors.fanout_progress(directive))
 
 
 @login_required

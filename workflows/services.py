@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from coordination import services as coordination
 from coordination.models import Assignment, Directive
+from coordination.selectors import fanout_progress_key
 from org.audit import history_actor
 from org.models import Unit, User
 from org.targets import targets_resolve
@@ -133,10 +134,6 @@ def directive_close(activation, user: User, *, summary: str) -> Directive:
     directive = coordination.directive_close(directive=activation.process.directive, user=user, summary=summary)
     activation.execute()
     return directive
-
-
-def fanout_progress_key(directive_id: int) -> str:
-    return f"fanout-progress:{directive_id}"
 
 
 def directive_fan_out(directive_id: int) -> int:
