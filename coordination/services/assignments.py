@@ -80,6 +80,7 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
 
 
 def assignments_notify_received(directive: Directive, assignments: list[Assignment]) -> None:
+    """Tell the units their new assignments have come (urgent for the two most urgent levels)."""
     level = Level.URGENT if directive.urgency.code in ("thuong_khan", "hoa_toc") else Level.INFO
     notify(
         [a.unit for a in assignments], kind=Kind.DIRECTIVE_RECEIVED,
@@ -124,7 +125,6 @@ def assignment_acknowledge(*, assignment: Assignment, user: User, planned_air_at
     return assignment
 
 
-
 @records_actor
 @transaction.atomic
 def assignment_name_officer(*, assignment: Assignment, user: User, officer: User) -> Assignment:
@@ -139,7 +139,6 @@ def assignment_name_officer(*, assignment: Assignment, user: User, officer: User
     assignment.save(update_fields=["assignee"])
     _event(assignment, AssignmentEvent.Kind.NAMED, user, comment=str(officer))
     return assignment
-
 
 
 @records_actor
@@ -261,7 +260,6 @@ def assignment_reopen(*, assignment: Assignment, user: User, comment: str) -> As
     _event(assignment, AssignmentEvent.Kind.RETURNED, user, comment)
     _notify_review(assignment, user, accept=False, comment=comment)
     return assignment
-
 
 
 @records_actor
