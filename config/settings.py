@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "huey.contrib.djhuey",
+    "common",
     "org",
     "editorial",
     "notifications",

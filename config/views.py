@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from org.models import Membership
+from org.selectors import membership_list, user_roles
 
 from .home import actions_for
 
@@ -13,10 +13,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     viewset = None
 
     def get_context_data(self, **kwargs):
-        memberships = list(Membership.objects.filter(user=self.request.user).select_related("unit"))
-        roles = {m.role for m in memberships}
+        memberships = list(membership_list(self.request.user))
         return super().get_context_data(
             memberships=memberships,
-            actions=actions_for(roles, is_superuser=self.request.user.is_superuser),
+            actions=actions_for(user_roles(self.request.user), is_superuser=self.request.user.is_superuser),
             **kwargs,
         )

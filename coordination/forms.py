@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField
 from common.ids import ModelMultipleIdField
 from org.models import Unit, UnitKind
-from org.web import MultipleFileField
+from org.targets import TARGET_SETS
 
 from .models import Assignment, ReportRequirement, Urgency
-from .services import BROADCAST_CHANNELS, TARGET_SETS
+from .services import BROADCAST_CHANNELS
 
 
 class AssignmentReportForm(forms.Form):

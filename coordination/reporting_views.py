@@ -11,10 +11,11 @@ from django.utils import timezone
 from org.models import Unit, UnitKind
 
 from . import reporting_selectors as selectors
+from .access import may_issue_for as user_can_issue
 from .models import UnitReport
 from .reporting_exports import period_csv, period_xlsx
 from .reporting_forms import CompletenessFilterForm, value_rows
-from .services import period_issuing_unit, user_can_issue
+from .services import period_issuing_unit
 
 PAGE_SIZE = 100
 

@@ -1,15 +1,24 @@
 """Reads for directive and assignment pages; query counts do not depend on the number of rows."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from org import selectors as org_selectors
 from org.audit import HistoryEntry, history_entries
-from org.models import User
+from org.models import Unit, UnitKind, User
 
-from .models import Assignment, AssignmentEvidence, Directive, DirectiveAttachment, ReportRequirement
+from .models import (
+    Assignment,
+    AssignmentEvidence,
+    DeadlinePolicy,
+    Directive,
+    DirectiveAttachment,
+    ReportRequirement,
+)
 
 
 def directives_visible_to(user: User) -> QuerySet[Directive]:
@@ -47,8 +56,8 @@ def evidence_for_user(user: User, assignment_pk: int, pk: int) -> AssignmentEvid
     if evidence is None or not user.is_authenticated:
         return None
     assignment = evidence.assignment
-    reviewer = assignment.parent.unit if assignment.parent_id else assignment.directive.issuing_unit
-    if (org_selectors.user_can_see_unit(user, assignment.unit) or org_selectors.user_can_see_unit(user, reviewer)
+    if (org_selectors.user_can_see_unit(user, assignment.unit)
+            or org_selectors.user_can_see_unit(user, reviewer_unit(assignment))
             or user_sees_whole_directive(user, assignment.directive)):
         return evidence
     return None
@@ -111,3 +120,62 @@ def assignments_asking_air_time(assignment_ids) -> set[int]:
     """Which of these assignments ask for a planned air time when acknowledged (a normal bulletin's broadcast)."""
     rows = Assignment.objects.filter(pk__in=list(assignment_ids)).values_list("pk", "directive__report_requirements")
     return {pk for pk, requirements in rows if ReportRequirement.SCHEDULE in (requirements or [])}
+
+
+def reviewer_unit(assignment: Assignment) -> Unit:
+    """Who accepts a unit's report: the relaying unit for a relayed assignment, else the issuer."""
+    return assignment.parent.unit if assignment.parent_id else assignment.directive.issuing_unit
+
+
+def officer_candidates(assignment: Assignment) -> QuerySet[User]:
+    """Who may be named for a unit's assignment: the active people of that unit."""
+    return org_selectors.people_of_unit(assignment.unit)
+
+
+def relay_candidates(assignment: Assignment) -> list[Unit]:
+    """The communes under the assigned unit, which it may pass its assignment on to."""
+    return list(org_selectors.units_under(assignment.unit).filter(kind=UnitKind.COMMUNE).order_by("path"))
+
+
+@dataclass(frozen=True)
+class Rollup:
+    total: int
+    received: int
+    done: int
+    cancelled: int
+    late: int
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done - self.cancelled
+
+
+def assignment_rollup(assignment: Assignment, now: datetime | None = None) -> Rollup:
+    """Where the assignments relayed from this one stand (a district reports once its communes are done)."""
+    now = now or timezone.now()
+    children = list(assignment.children.all())
+    return Rollup(
+        total=len(children),
+        received=sum(1 for c in children if c.received_at),
+        done=sum(1 for c in children if c.status == Assignment.Status.ACCEPTED),
+        cancelled=sum(1 for c in children if c.status == Assignment.Status.CANCELLED),
+        late=sum(1 for c in children if c.late_by(now)),
+    )
+
+
+def deadline_policy() -> DeadlinePolicy:
+    """The reminder and escalation timings (the first row; the defaults when there is none)."""
+    return DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
+
+
+def fanout_progress_key(directive_id: int) -> str:
+    """The cache key under which the fan-out job counts the assignments it has created so far (the workflow
+    engine writes it while it runs; the directive page polls fanout_progress)."""
+    return f"fanout-progress:{directive_id}"
+
+
+def fanout_progress(directive: Directive) -> dict:
+    """How far the fan-out is: the running job's count while it runs, else what the directive row says."""
+    live = cache.get(fanout_progress_key(directive.pk)) or {}
+    return {"status": directive.status, "done": live.get("done", directive.fanout_done),
+            "total": live.get("total", directive.fanout_total)}

@@ -1,26 +1,19 @@
 """Read-only coordination pages: directive list, the per-unit table (filter, export), assignment page."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from common.files import file_response
+from common.http import object_or_404, xlsx_response
 
 from . import access, selectors
 from .exports import assignments_xlsx
 from .forms import AssignmentFilterForm
 
 PAGE_SIZE = 100
-
-
-def _directive_or_404(request, pk):
-    directive = selectors.directive_for_user(request.user, pk)
-    if directive is None:
-        raise Http404
-    return directive
 
 
 def _filtered_rows(request, directive):
@@ -41,7 +34,7 @@ def directive_list(request):
 
 @login_required
 def directive_detail(request, pk):
-    directive = _directive_or_404(request, pk)
+    directive = object_or_404(selectors.directive_for_user(request.user, pk))
     form, rows = _filtered_rows(request, directive)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -58,44 +51,31 @@ def directive_detail(request, pk):
 
 @login_required
 def directive_fanout_progress(request, pk):
-    directive = _directive_or_404(request, pk)
-    live = cache.get(f"fanout-progress:{directive.pk}") or {}
-    return JsonResponse({"status": directive.status, "done": live.get("done", directive.fanout_done),
-                         "total": live.get("total", directive.fanout_total)})
+    directive = object_or_404(selectors.directive_for_user(request.user, pk))
+    return JsonResponse(selectors.fanout_progress(directive))
 
 
 @login_required
 def directive_export(request, pk):
-    directive = _directive_or_404(request, pk)
+    directive = object_or_404(selectors.directive_for_user(request.user, pk))
     _form, rows = _filtered_rows(request, directive)
-    response = HttpResponse(
-        assignments_xlsx(directive, rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="chi-dao-{directive.pk}.xlsx"'
-    return response
+    return xlsx_response(assignments_xlsx(directive, rows), f"chi-dao-{directive.pk}.xlsx")
 
 
 @login_required
 def assignment_detail(request, pk):
-    assignment = selectors.assignment_for_user(request.user, pk)
-    if assignment is None:
-        raise Http404
+    assignment = object_or_404(selectors.assignment_for_user(request.user, pk))
     return render(request, "coordination/assignment_detail.html", {
         "assignment": assignment, "history": selectors.assignment_history(assignment)})
 
 
 @login_required
 def directive_attachment_file(request, pk, attachment_pk):
-    attachment = selectors.directive_attachment_for_user(request.user, pk, attachment_pk)
-    if attachment is None:
-        raise Http404
+    attachment = object_or_404(selectors.directive_attachment_for_user(request.user, pk, attachment_pk))
     return file_response(request, attachment.file.name, filename=attachment.name)
 
 
 @login_required
 def evidence_file(request, pk, evidence_pk):
-    evidence = selectors.evidence_for_user(request.user, pk, evidence_pk)
-    if evidence is None:
-        raise Http404
+    evidence = object_or_404(selectors.evidence_for_user(request.user, pk, evidence_pk))
     return file_response(request, evidence.file.name, filename=evidence.name)

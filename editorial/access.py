@@ -1,31 +1,19 @@
-"""Who may do what with bulletins, from the person's memberships (role in a unit). Services call these before
-every write; pages call them to show or hide actions. A person's memberships are read once per request object."""
+"""Who may do what with bulletins, from the person's memberships (role in a unit, read through
+org.selectors.user_memberships, once per user object). Services call these before every write; pages call them
+to show or hide actions."""
 
 from __future__ import annotations
 
-from org.models import LEADER_ROLES, Membership, Role, User
+from org.models import LEADER_ROLES, Role, User
+from org.selectors import user_memberships, user_roles
 
 from .models import Bulletin, Priority
 
 BOARD_ROLES = (Role.BOARD_SECRETARY, Role.BOARD_MEMBER)
 
 
-def _memberships(user: User) -> frozenset[tuple[str, int]]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_editorial_memberships", None)
-    if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user).values_list("role", "unit_id"))
-        user._editorial_memberships = cached
-    return cached
-
-
-def roles_of(user: User) -> set[str]:
-    return {role for role, _unit in _memberships(user)}
-
-
 def drafting_unit_ids(user: User) -> set[int]:
-    return {unit for role, unit in _memberships(user) if role == Role.DRAFTER}
+    return {unit for role, unit in user_memberships(user) if role == Role.DRAFTER}
 
 
 def is_drafter_of(user: User, unit_id: int) -> bool:
@@ -34,20 +22,20 @@ def is_drafter_of(user: User, unit_id: int) -> bool:
 
 def is_board_member(user: User) -> bool:
     """Secretary or member of the Editorial Board: may be chosen as a reviewer."""
-    return bool(roles_of(user) & set(BOARD_ROLES))
+    return bool(user_roles(user) & set(BOARD_ROLES))
 
 
 def is_board_secretary(user: User) -> bool:
-    return Role.BOARD_SECRETARY in roles_of(user)
+    return Role.BOARD_SECRETARY in user_roles(user)
 
 
 def is_leader(user: User) -> bool:
-    return bool(roles_of(user) & set(LEADER_ROLES))
+    return bool(user_roles(user) & set(LEADER_ROLES))
 
 
 def can_publish(user: User) -> bool:
     """The Department Office posts to the channels; the Director and Deputies may too."""
-    return Role.OFFICE in roles_of(user) or is_leader(user)
+    return Role.OFFICE in user_roles(user) or is_leader(user)
 
 
 def sees_everything(user: User) -> bool:
@@ -62,7 +50,7 @@ def can_draft(user: User) -> bool:
 def uses_bulletin_flow(user: User) -> bool:
     """Who the bulletin approval flow app is for: drafters, the Board, the leaders, the Office and those who
     supervise every unit; districts and communes receive published bulletins only."""
-    return bool(roles_of(user) & {Role.DRAFTER, *BOARD_ROLES, *LEADER_ROLES, Role.OFFICE}) or sees_everything(user)
+    return bool(user_roles(user) & {Role.DRAFTER, *BOARD_ROLES, *LEADER_ROLES, Role.OFFICE}) or sees_everything(user)
 
 
 def can_edit(user: User, bulletin: Bulletin) -> bool:

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import AlreadyDone
 from org.admin import AuditedAdmin
 
 from .models import (
@@ -125,7 +126,7 @@ class ZaloMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Gửi lại các tin nhắn lỗi đã chọn"))
     def retry(self, request, queryset):
-        from .services import AlreadyDone, zalo_message_retry
+        from .services import zalo_message_retry
 
         done = 0
         for message in queryset.filter(status=ZaloMessage.Status.FAILED):

@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField
 from common.ids import ModelMultipleIdField
 from org.models import Structure, Unit, UnitKind
 from org.targets import TARGET_SETS
-from org.web import MultipleFileField
 
 from .models import Bulletin, BulletinAttachment, PlanTopic, Priority, SpeechEngine
 from .models.policies import WPM_VALIDATORS

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import file_response
-from org.web import add_errors
+from common.forms import add_errors
+from common.http import object_or_404
 
 from . import access, selectors, services
 from .forms import AudioRequestForm, AudioUploadForm, BulletinFilterForm, BulletinForm, CommentForm
@@ -24,13 +25,6 @@ from .rules import format_duration
 
 PAGE_SIZE = 50
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm")
-
-
-def _bulletin_or_404(request, pk):
-    bulletin = selectors.bulletin_for_user(request.user, pk)
-    if bulletin is None:
-        raise Http404
-    return bulletin
 
 
 def _saved(request, bulletin, saved: str, *notes: str) -> None:
@@ -80,7 +74,7 @@ def bulletin_create(request):
 
 @login_required
 def bulletin_edit(request, pk):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     if not access.can_edit(request.user, bulletin):
         raise PermissionDenied(_("Bạn không sửa được bản tin này ở trạng thái hiện tại."))
     structure = (bulletin.target_spec or {}).get("structure") or "2025"
@@ -111,7 +105,7 @@ def bulletin_edit(request, pk):
 
 @login_required
 def bulletin_detail(request, pk):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     revisions = selectors.bulletin_revisions(bulletin)
     number = request.GET.get("v")
     diff = selectors.revision_diff(revisions, int(number) if number and number.isdigit() else None)
@@ -149,7 +143,7 @@ def bulletin_detail(request, pk):
 @login_required
 @require_POST
 def comment_add(request, pk, number):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     revision = get_object_or_404(bulletin.revisions, number=number)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -173,7 +167,7 @@ def bulletin_url(bulletin) -> str:
 @login_required
 @require_POST
 def attachment_remove(request, pk, attachment_pk):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     attachment = get_object_or_404(BulletinAttachment, pk=attachment_pk, bulletin=bulletin)
     try:
         services.attachment_remove(attachment=attachment, user=request.user)
@@ -190,7 +184,7 @@ def attachment_remove(request, pk, attachment_pk):
 @login_required
 @require_POST
 def audio_request(request, pk):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     form = AudioRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -206,7 +200,7 @@ def audio_request(request, pk):
 @login_required
 @require_POST
 def audio_upload(request, pk):
-    bulletin = _bulletin_or_404(request, pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     form = AudioUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -276,9 +270,7 @@ def published_list(request):
 
 
 def published_detail(request, pk):
-    bulletin = selectors.published_bulletin(pk)
-    if bulletin is None:
-        raise Http404
+    bulletin = object_or_404(selectors.published_bulletin(pk))
     return render(request, "editorial/published_detail.html", {
         "bulletin": bulletin, "revision": bulletin.published_revision,
         "audio": selectors.confirmed_audio(bulletin.published_revision),
@@ -295,7 +287,8 @@ def audio_download_name(audio: BulletinAudio) -> str:
 @login_required
 def attachment_file(request, pk, attachment_pk):
     """A working-copy attachment, for whoever may see the bulletin."""
-    attachment = get_object_or_404(_bulletin_or_404(request, pk).attachments, pk=attachment_pk)
+    bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
+    attachment = get_object_or_404(bulletin.attachments, pk=attachment_pk)
     return file_response(request, attachment.file.name, filename=attachment.name,
                          content_type=attachment.content_type)
 

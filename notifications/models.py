@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     BULLETIN_REJECTED = "bulletin_rejected", _("Bản tin bị từ chối")
     BULLETIN_PUBLISHED = "bulletin_published", _("Bản tin đã phát hành")
     DIRECTIVE_RECEIVED = "directive_received", _("Nhận văn bản chỉ đạo")
+    ASSIGNMENT_CANCELLED = "assignment_cancelled", _("Hủy nhiệm vụ")
     REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
     REPORT_ACCEPTED = "report_accepted", _("Báo cáo được chấp nhận")
     DUE_SOON = "due_soon", _("Sắp đến hạn")

@@ -81,16 +81,23 @@ def user_acts_for_unit(user: User, unit: Unit) -> bool:
     return user.is_authenticated and units_acted_for(user).filter(pk=unit.pk).exists()
 
 
-def user_roles(user: User) -> set[str]:
+def membership_list(user: User) -> QuerySet[Membership]:
+    """The user's memberships with their units, for pages that show them."""
+    return Membership.objects.filter(user=user).select_related("unit")
+
+
+def user_memberships(user: User) -> frozenset[tuple[str, int]]:
+    """(role, unit id) of each of the user's memberships: the one way apps read a person's roles. Read once per
+    user object (a request's user), so a page asking many questions about one person costs one query."""
     if not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+        return frozenset()
+    cached = getattr(user, "_org_memberships", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("role", "unit_id"))
+        user._org_memberships = cached
+    return cached
 
 
-def unit_list(*, structure: str | None = None, kind: str | None = None) -> QuerySet[Unit]:
-    qs = Unit.objects.select_related("parent")
-    if structure:
-        qs = qs.filter(structure=structure)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+def user_roles(user: User) -> set[str]:
+    """The roles the user holds in any unit."""
+    return {role for role, _unit in user_memberships(user)}

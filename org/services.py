@@ -10,7 +10,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from .models import Membership, Role, Unit, UnitGroupObjectPermission, UnitKind, User
-from .roles import ROLE_PERMISSIONS, role_group_name, unit_group_name
+from .roles import role_group_name, role_permissions, unit_group_name
 
 URBAN_PREFIXES = ("Phường", "Thị trấn")
 
@@ -139,8 +139,8 @@ def _ancestor_ids(units: Iterable[Unit]) -> set[int]:
 
 
 def role_groups_sync() -> None:
-    """Create one group per role holding that role's model permissions (ROLE_PERMISSIONS)."""
-    for role, perms in ROLE_PERMISSIONS.items():
+    """Create one group per role holding that role's model permissions (every app's map, org.roles)."""
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role_group_name(role))
         wanted = []
         for perm in perms:

@@ -24,7 +24,7 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
-from coordination.services import AlreadyDone
+from common.errors import AlreadyDone
 from org.audit import history_actor
 from org.models import User
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from viewflow.workflow.models import Task
 
-from org.web import add_errors
+from common.forms import add_errors
 
 from . import engine
 

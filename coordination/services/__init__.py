@@ -1,5 +1,51 @@
-"""Coordination writes, one module per sub-domain; the directive engine's and periodic
-reporting's names are re-exported here."""
+"""Coordination writes, one module per concept: directives.py (the directive's life), assignments.py (a unit's
+share: acknowledge, relay, report, review, reopen, cancel), deadlines.py (the minute scan), reference.py
+(urgencies, deadline policy) and reporting.py (periodic reports). Every service takes keyword arguments, checks
+who is acting (coordination.access), runs in one transaction and notifies through notifications.services.notify
+(pushed after commit). Reads are coordination.selectors'."""
 
-from .directives import *  # noqa: F403
-from .reporting import *  # noqa: F403
+from common.errors import AlreadyDone
+
+from .assignments import (
+    BROADCAST_CHANNELS,
+    assignment_acknowledge,
+    assignment_cancel,
+    assignment_name_officer,
+    assignment_relay,
+    assignment_reopen,
+    assignment_report,
+    assignment_review,
+    assignments_create,
+    assignments_create_for_targets,
+    assignments_notify_received,
+)
+from .deadlines import DeadlineScan, deadlines_scan
+from .directives import directive_cancel, directive_close, directive_create, directive_decide, directive_revise
+from .reference import URGENCY_DEFAULTS, reference_data_ensure
+from .reporting import (
+    is_aggregating,
+    period_attach_directive,
+    period_close,
+    period_directive_fields,
+    period_issuing_unit,
+    period_prepare,
+    report_reopen,
+    report_review,
+    report_save_draft,
+    report_submit,
+    reporting_reference_ensure,
+    structure_in_use,
+    values_clean,
+)
+
+__all__ = [
+    "BROADCAST_CHANNELS", "URGENCY_DEFAULTS", "AlreadyDone", "DeadlineScan", "assignment_acknowledge",
+    "assignment_cancel", "assignment_name_officer", "assignment_relay", "assignment_reopen", "assignment_report",
+    "assignment_review", "assignments_create", "assignments_create_for_targets", "assignments_notify_received",
+    "deadlines_scan", "directive_cancel", "directive_close", "directive_create", "directive_decide",
+    "directive_revise", "reference_data_ensure",
+    # periodic reports (moving to the reporting app)
+    "is_aggregating", "period_attach_directive", "period_close", "period_directive_fields", "period_issuing_unit",
+    "period_prepare", "report_reopen", "report_review", "report_save_draft", "report_submit",
+    "reporting_reference_ensure", "structure_in_use", "values_clean",
+]

@@ -16,10 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
 from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import Structure, Unit, UnitKind, User
 
+from ..access import may_issue_for as user_can_issue
 from ..models import (
     Assignment,
     Directive,
@@ -33,7 +35,7 @@ from ..models import (
     Urgency,
 )
 from ..reporting_selectors import PERIOD_ISSUER_CODE, district_values
-from .directives import AlreadyDone, assignment_reopen, assignment_report, assignment_review, user_can_issue
+from .assignments import assignment_reopen, assignment_report, assignment_review
 
 __all__ = [
     "PERIOD_ISSUER_CODE", "indicators_seed", "schedules_ensure", "reporting_reference_ensure", "indicators_snapshot",

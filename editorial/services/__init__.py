@@ -1,6 +1,8 @@
 """Editorial writes, one module per sub-domain. Every service takes keyword arguments, checks who is acting,
 runs in one transaction and sends notifications through notifications.services.notify (pushed after commit)."""
 
+from common.errors import AlreadyDone
+
 from ..rules import review_outcome
 from .audio import audio_confirm, audio_render, audio_renders_reconcile, audio_request, audio_revision, audio_upload
 from .bulletins import (
@@ -18,7 +20,6 @@ from .bulletins import (
     targets_sync,
     withdraw_allowed,
 )
-from .common import AlreadyDone
 from .plan import PLAN_2025_FILE, editorial_reference_ensure, plan_topics_load
 from .publication import (
     bulletin_publish,

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
 from common.files import private_storage
 from org.audit import records_actor
 from org.models import User
@@ -31,7 +32,7 @@ from ..models import (
 )
 from ..speech import EspeakBackend, PiperBackend, SpeechBackend, SpeechError, UploadedRecordingBackend
 from ..uploads import recording_validate
-from .common import AlreadyDone, event, locked, require
+from .common import event, locked, require
 
 logger = logging.getLogger(__name__)
 

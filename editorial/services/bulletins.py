@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
+from common.html import sanitize_html
 from org.audit import records_actor
 from org.models import Unit, User
 from org.targets import target_spec_clean, targets_resolve
@@ -31,10 +33,10 @@ from ..models import (
     ReviewComment,
     ReviewDecision,
 )
-from ..richtext import body_is_empty, sanitize_body
+from ..richtext import body_is_empty
 from ..speech import estimate_air_time_seconds
 from ..uploads import attachment_validate
-from .common import AlreadyDone, event, locked, require
+from .common import event, locked, require
 
 EDITABLE_FIELDS = ("title", "body", "summary", "plan_topic", "priority", "target_spec", "air_from", "air_until",
                    "words_per_minute")
@@ -48,7 +50,7 @@ def _normalised(field: str, value: Any) -> Any:
     if field in ("title", "summary"):
         return (value or "").strip()
     if field == "body":
-        return sanitize_body(value)
+        return sanitize_html(value)
     if field == "target_spec":
         return target_spec_clean(value)
     return value

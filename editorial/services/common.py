@@ -1,17 +1,13 @@
-"""Helpers shared by the editorial services: row locks, history rows, notification links, error types."""
+"""Helpers shared by the editorial services: row locks, history rows, notification links, the permission guard."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from org.models import User
 
 from ..models import Bulletin, BulletinEvent, BulletinRevision
-
-
-class AlreadyDone(ValidationError):
-    """The action already happened or no longer applies (a double click, a second tab): say so, change nothing."""
 
 
 def locked(bulletin: Bulletin) -> Bulletin:
@@ -30,7 +26,5 @@ def bulletin_link(bulletin: Bulletin) -> str:
 
 
 def require(condition: bool, message: str) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not condition:
         raise PermissionDenied(message)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
+from notifications.models import Kind, Level
 from notifications.services import notify
 from org.audit import records_actor
 from org.models import User
@@ -38,7 +40,7 @@ from ..models import (
 from ..richtext import html_to_text
 from ..selectors import confirmed_audio
 from ..zalo import ZaloSender, ZaloSendError, zalo_sender_from_settings
-from .common import AlreadyDone, bulletin_link, event, locked, require
+from .common import bulletin_link, event, locked, require
 
 logger = logging.getLogger(__name__)
 
@@ -195,14 +197,14 @@ def _notify_published(bulletin: Bulletin, revision: BulletinRevision, actor: Use
     link = bulletin_link(bulletin)
     prefix = _("Đính chính: ") if is_correction else ""
     key = f"bulletin-published:{bulletin.pk}:{revision.number}"
-    notify([bulletin.created_by], kind="bulletin_published", actor=actor, link=link, dedupe_key=key,
+    notify([bulletin.created_by], kind=Kind.BULLETIN_PUBLISHED, actor=actor, link=link, dedupe_key=key,
            title=_("Đã phát hành: %(p)s%(t)s") % {"p": prefix, "t": revision.title})
     units = list(bulletin.target_units.all())
     if not units:
         return
     emergency = revision.priority == Priority.EMERGENCY
-    notify(units, kind="emergency" if emergency else "bulletin_published", actor=actor, link=link,
-           level="urgent" if emergency else "info", dedupe_key=key,
+    notify(units, kind=Kind.EMERGENCY if emergency else Kind.BULLETIN_PUBLISHED, actor=actor, link=link,
+           level=Level.URGENT if emergency else Level.INFO, dedupe_key=key,
            title=(_("TIN KHẨN CẤP: %(p)s%(t)s") if emergency else _("Bản tin mới: %(p)s%(t)s"))
            % {"p": prefix, "t": revision.title},
            body=revision.summary or Priority(revision.priority).label)

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
+from notifications.models import Kind, Level
 from notifications.services import notify
 from org.audit import records_actor
 from org.models import Role, User
@@ -33,7 +35,7 @@ from ..models import (
 )
 from ..selectors import confirmed_audio, review_round_outcome, reviewer_candidates
 from .audio import emergency_audio_request
-from .common import AlreadyDone, bulletin_link, event, locked, require
+from .common import bulletin_link, event, locked, require
 
 
 @records_actor
@@ -154,7 +156,7 @@ def bulletin_mark_approved(*, bulletin: Bulletin, user: User | None = None) -> B
     bulletin.approved_revision, bulletin.approved_at = bulletin.current_revision, timezone.now()
     bulletin.save()
     event(bulletin, BulletinEvent.Kind.APPROVED, user, revision=bulletin.approved_revision)
-    notify([bulletin.created_by], kind="bulletin_approved", actor=user, link=bulletin_link(bulletin),
+    notify([bulletin.created_by], kind=Kind.BULLETIN_APPROVED, actor=user, link=bulletin_link(bulletin),
            title=_("Ban biên tập đã duyệt: %(t)s") % {"t": bulletin.title},
            body=_("Hãy tạo và xác nhận bản âm thanh để trình Lãnh đạo Sở ký duyệt."))
     return bulletin
@@ -169,7 +171,7 @@ def bulletin_mark_changes_requested(*, bulletin: Bulletin, user: User | None = N
     bulletin.status, bulletin.status_reason = Bulletin.Status.CHANGES_REQUESTED, reason
     bulletin.save()
     event(bulletin, BulletinEvent.Kind.CHANGES_REQUESTED, user, revision=bulletin.current_revision, comment=reason)
-    notify([bulletin.created_by], kind="bulletin_returned", actor=user, level="warning",
+    notify([bulletin.created_by], kind=Kind.BULLETIN_RETURNED, actor=user, level=Level.WARNING,
            link=bulletin_link(bulletin), title=_("Bản tin cần chỉnh sửa: %(t)s") % {"t": bulletin.title}, body=reason)
     return bulletin
 
@@ -183,7 +185,7 @@ def bulletin_mark_rejected(*, bulletin: Bulletin, user: User | None = None, reas
     bulletin.status, bulletin.status_reason = Bulletin.Status.REJECTED, reason
     bulletin.save()
     event(bulletin, BulletinEvent.Kind.REJECTED, user, revision=bulletin.current_revision, comment=reason)
-    notify([bulletin.created_by], kind="bulletin_rejected", actor=user, level="warning",
+    notify([bulletin.created_by], kind=Kind.BULLETIN_REJECTED, actor=user, level=Level.WARNING,
            link=bulletin_link(bulletin), title=_("Bản tin bị từ chối: %(t)s") % {"t": bulletin.title}, body=reason)
     return bulletin
 
@@ -213,7 +215,7 @@ def bulletin_sign_off(*, bulletin: Bulletin, user: User, comment: str = "") -> B
         Bulletin.Status.SIGNED_OFF, user, timezone.now())
     bulletin.save()
     event(bulletin, BulletinEvent.Kind.SIGNED_OFF, user, revision=bulletin.approved_revision, comment=comment.strip())
-    notify([bulletin.created_by], kind="bulletin_approved", actor=user, link=bulletin_link(bulletin),
+    notify([bulletin.created_by], kind=Kind.BULLETIN_APPROVED, actor=user, link=bulletin_link(bulletin),
            title=_("Lãnh đạo Sở đã ký duyệt: %(t)s") % {"t": bulletin.title}, body=comment.strip())
     return bulletin
 
@@ -237,8 +239,8 @@ def bulletin_return_to_board(*, bulletin: Bulletin, user: User, reason: str) -> 
           comment=reason.strip())
     reviewers = list(bulletin.review_assignments.filter(round=bulletin.review_round).values_list("reviewer_id",
                                                                                                   flat=True))
-    notify([*people_with_role(Role.BOARD_SECRETARY), *reviewers], kind="bulletin_returned", actor=user,
-           level="warning", link=bulletin_link(bulletin), body=reason.strip(),
+    notify([*people_with_role(Role.BOARD_SECRETARY), *reviewers], kind=Kind.BULLETIN_RETURNED, actor=user,
+           level=Level.WARNING, link=bulletin_link(bulletin), body=reason.strip(),
            title=_("Lãnh đạo Sở trả lại Ban biên tập: %(t)s") % {"t": bulletin.title})
     return bulletin
 
@@ -264,6 +266,7 @@ def bulletin_approve_emergency(*, bulletin: Bulletin, user: User, comment: str =
           comment=_("Duyệt khẩn cấp"))
     event(bulletin, BulletinEvent.Kind.SIGNED_OFF, user, revision=bulletin.approved_revision, comment=comment.strip())
     emergency_audio_request(bulletin=bulletin, user=user)
-    notify([bulletin.created_by], kind="bulletin_approved", actor=user, level="urgent", link=bulletin_link(bulletin),
+    notify([bulletin.created_by], kind=Kind.BULLETIN_APPROVED, actor=user, level=Level.URGENT,
+           link=bulletin_link(bulletin),
            title=_("Lãnh đạo Sở đã duyệt tin khẩn cấp: %(t)s") % {"t": bulletin.title}, body=comment.strip())
     return bulletin

@@ -1,11 +1,16 @@
 import io
+import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from coordination.models import Assignment, Urgency
+from coordination import selectors
+from coordination.models import Assignment, Directive, Urgency
 from org.models import Structure, Unit, UnitKind
 from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 
@@ -155,3 +160,24 @@ def test_bulk_acknowledge_reports_a_result_per_item(demo, user, client, django_c
     assert "việc không còn trong hàng chờ" in html
     assert Assignment.objects.filter(unit__codename="phuong_phuc_xa", status=Assignment.Status.RECEIVED).count() == 2
     assert Assignment.objects.filter(unit__codename="phuong_truc_bach", status=Assignment.Status.PENDING).count() == 1
+
+
+def test_a_directive_being_fanned_out_shows_its_progress_script_and_live_count(client, demo, user):
+    """The page polls the fan-out's progress with coordination/fanout.js, which the static finders must find
+    (it once sat under templates/, a 404 with DEBUG on and a 500 with the manifest storage)."""
+    directive = issue(user("phongtt"), [unit("quan_ba_dinh"), unit("phuong_phuc_xa")])
+    Directive.objects.filter(pk=directive.pk).update(status=Directive.Status.FANNING_OUT, fanout_total=2)
+    client.force_login(user("phongtt"))
+    html = client.get(reverse("coordination:directive_detail", args=[directive.pk])).content.decode()
+    progress_url = reverse("coordination:directive_progress", args=[directive.pk])
+    assert f'data-url="{progress_url}"' in html
+    assert re.search(r'<script src="[^"]*coordination/fanout[^"]*\.js" defer></script>', html)
+    assert finders.find("coordination/fanout.js") is not None
+
+    cache.delete(selectors.fanout_progress_key(directive.pk))  # an earlier test's job may have left a count
+    assert client.get(progress_url).json() == {"status": "fanning_out", "done": 0, "total": 2}
+    cache.set(selectors.fanout_progress_key(directive.pk), {"done": 1, "total": 2})
+    try:
+        assert client.get(progress_url).json() == {"status": "fanning_out", "done": 1, "total": 2}
+    finally:
+        cache.delete(selectors.fanout_progress_key(directive.pk))

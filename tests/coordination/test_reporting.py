@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
+from common.errors import AlreadyDone
 from coordination import reporting_selectors as selectors
 from coordination.models import (
     Assignment,
@@ -23,7 +24,7 @@ from coordination.models import (
     ReportingSchedule,
     UnitReport,
 )
-from coordination.services import AlreadyDone, deadlines_scan, report_save_draft
+from coordination.services import deadlines_scan, report_save_draft
 from notifications.models import Notification
 from org.models import Structure, Unit
 from tests.clock import hanoi

@@ -4,8 +4,8 @@ produce one period and one directive; the other gets "already opened"."""
 import pytest
 from django.utils import timezone
 
+from common.errors import AlreadyDone
 from coordination.models import Directive, ReportingPeriod
-from coordination.services import AlreadyDone
 from org.models import Structure
 from tests.conftest import requires_postgres
 from tests.coordination.reporting_helpers import small_org

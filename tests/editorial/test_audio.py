@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common.errors import AlreadyDone
 from editorial import services, signals
 from editorial.models import Bulletin, BulletinAudio, EditorialSettings
-from editorial.services import AlreadyDone
 from editorial.speech import estimate_air_time_seconds
 from tests.editorial.helpers import approved, confirmed_recording, draft, fresh, recording, submit, u, upload, wav_bytes
 

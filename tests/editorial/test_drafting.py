@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common.errors import AlreadyDone
 from editorial import services
 from editorial.models import (
     Bulletin,
@@ -13,7 +14,6 @@ from editorial.models import (
     ReviewDecision,
 )
 from editorial.models.reviews import RevisionImmutable
-from editorial.services import AlreadyDone
 from tests.editorial.helpers import (
     MP4,
     PNG,

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from common.errors import AlreadyDone
 from editorial import selectors, services
 from editorial.models import (
     Bulletin,
@@ -20,7 +21,6 @@ from editorial.models import (
     ZaloGroup,
     ZaloMessage,
 )
-from editorial.services import AlreadyDone
 from editorial.zalo import FileZaloSender, ZaloOAGroupSender, ZaloSender, ZaloSendError, ZaloSendResult
 from notifications.models import Notification
 from tests.conftest import requires_postgres

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common.errors import AlreadyDone
 from editorial import selectors, services
 from editorial.models import Bulletin, Outcome, Priority, ReviewPolicy, ReviewRule
-from editorial.services import AlreadyDone
 from notifications.models import Notification
 from tests.editorial.helpers import approved, confirmed_recording, decide, draft, fresh, open_round, submit, u
 

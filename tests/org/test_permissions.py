@@ -2,9 +2,11 @@
 supervises its communes; managers see everything."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from org import selectors
 from org.models import Membership, Role, Structure, Unit, UnitKind
+from org.roles import ROLE_PERMISSIONS, role_group_name, role_permissions
 
 
 @pytest.fixture
@@ -73,3 +75,22 @@ def test_unit_moved_in_admin_takes_its_subtree_and_permissions_along(demo, user)
     assert selectors.user_can_see_unit(user("quan_tay_ho"), commune)
     assert not selectors.user_can_see_unit(user("quan_ba_dinh"), commune)
     assert commune not in selectors.units_under(ba_dinh)
+
+
+def test_each_app_declares_its_roles_permissions_and_org_collects_them(demo):
+    """org names only org's permissions; editorial and coordination declare theirs (their AppConfig's
+    role_permissions), and the role groups hold the union."""
+    assert all(p.startswith("org.") for perms in ROLE_PERMISSIONS.values() for p in perms)
+    merged = role_permissions()
+    assert set(merged) == set(Role.values)
+    leader = {"org.supervise_all_units", "coordination.approve_directive", "editorial.sign_off_bulletin",
+              "editorial.publish_bulletin"}
+    assert set(merged[Role.DIRECTOR]) == set(merged[Role.DEPUTY_DIRECTOR]) == leader
+    assert set(merged[Role.MANAGER]) == {"org.supervise_all_units", "coordination.approve_directive"}
+    assert merged[Role.BOARD_SECRETARY] == ["editorial.manage_review"]
+    assert merged[Role.OFFICE] == ["editorial.publish_bulletin"]
+    assert merged[Role.DRAFTER] == merged[Role.BOARD_MEMBER] == merged[Role.COMMUNE_OFFICER] == []
+    for role, perms in merged.items():
+        held = Group.objects.get(name=role_group_name(role)).permissions.values_list(
+            "content_type__app_label", "codename")
+        assert {f"{app}.{codename}" for app, codename in held} == set(perms), role

@@ -10,7 +10,7 @@ from viewflow.workflow import flow, lock
 from coordination import access
 from coordination import selectors as coordination_selectors
 from coordination.models import Assignment, Directive
-from coordination.services import reviewer_unit
+from coordination.selectors import reviewer_unit
 
 from ..engine import ArtifactFlow, HumanTask
 from ..models import AssignmentProcess, DirectiveProcess

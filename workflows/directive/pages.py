@@ -14,10 +14,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
-from coordination import services as coordination
 from coordination.forms import CancelForm, DirectiveForm, OfficerForm, RelayForm
 from coordination.models import ReportRequirement
-from org import selectors as org_selectors
 
 from .. import engine
 from ..selectors import unit_queue
@@ -62,9 +60,9 @@ def _assignment_or_404(request, pk):
 @login_required
 def assignment_relay(request, pk):
     assignment = _assignment_or_404(request, pk)
-    if not org_selectors.user_can_act_for(request.user, assignment.unit):
+    if not coordination_access.may_relay(request.user, assignment):
         raise PermissionDenied(_("Bạn không thuộc đơn vị được giao nhiệm vụ này."))
-    form = RelayForm(request.POST or None, candidates=coordination.relay_candidates(assignment))
+    form = RelayForm(request.POST or None, candidates=coordination_selectors.relay_candidates(assignment))
     return form_page(
         request, form, title=_("Giao tiếp cho xã/phường"), submit_label=_("Giao việc"),
         run=lambda data: services.relay(assignment=assignment, user=request.user, units=list(data["units"])),
@@ -76,9 +74,9 @@ def assignment_relay(request, pk):
 def assignment_officer(request, pk):
     """The issuing (or relaying) unit names the officer who handles one unit's assignment."""
     assignment = _assignment_or_404(request, pk)
-    if not org_selectors.user_can_act_for(request.user, coordination.reviewer_unit(assignment)):
+    if not coordination_access.may_name_officer(request.user, assignment):
         raise PermissionDenied(_("Chỉ đơn vị giao việc được chỉ định người xử lý."))
-    form = OfficerForm(request.POST or None, candidates=coordination.officer_candidates(assignment))
+    form = OfficerForm(request.POST or None, candidates=coordination_selectors.officer_candidates(assignment))
     return form_page(
         request, form, title=_("Chỉ định người xử lý"), submit_label=_("Chỉ định"),
         run=lambda data: services.officer_name(assignment=assignment, user=request.user, officer=data["officer"]),
@@ -89,7 +87,7 @@ def assignment_officer(request, pk):
 @login_required
 def assignment_cancel(request, pk):
     assignment = _assignment_or_404(request, pk)
-    if not coordination.user_can_cancel(request.user, assignment):
+    if not coordination_access.may_cancel_assignment(request.user, assignment):
         raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
     return form_page(
         request, CancelForm(request.POST or None), title=_("Hủy nhiệm vụ"), submit_label=_("Hủy nhiệm vụ"),

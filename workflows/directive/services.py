@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 
 from coordination import services as coordination
 from coordination.models import Assignment, Directive
+from coordination.selectors import fanout_progress_key
 from org.models import Unit, User
 from org.targets import targets_resolve
 
@@ -30,10 +31,6 @@ def directive_start(*, user: User, **fields) -> Directive:
         directive = coordination.directive_create(user=user, **fields)
         DirectiveFlow.start.run(directive=directive)
     return directive
-
-
-def fanout_progress_key(directive_id: int) -> str:
-    return f"fanout-progress:{directive_id}"
 
 
 def fan_out(directive_id: int) -> int:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from coordination import access as coordination_access
 from coordination import reporting_selectors as selectors
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
@@ -19,7 +20,7 @@ from . import services
 
 
 def _require_issuer(user) -> None:
-    if not coordination.user_can_issue(user, coordination.period_issuing_unit()):
+    if not coordination_access.may_issue_for(user, coordination.period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở hoặc kết thúc kỳ báo cáo."))
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination import access as coordination_access
 from coordination import services as coordination
 from coordination.models import Assignment, ReportingPeriod, ReportingSchedule, UnitReport
 from org import selectors as org_selectors
@@ -43,7 +44,7 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
                                              due_date=due_date)
         directive = directive_services.directive_start(user=user, **coordination.period_directive_fields(period))
         period = coordination.period_attach_directive(period=period, directive=directive)
-        if coordination.user_can_approve(user):
+        if coordination_access.may_approve(user):
             engine.task_run(engine.open_task(directive, DirectiveFlow.approve), user, approve_step,
                             approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
     return ReportingPeriod.objects.select_related("directive").get(pk=period.pk)
@@ -57,7 +58,7 @@ def schedule_opener(schedule: ReportingSchedule) -> User | None:
     issuer = coordination.period_issuing_unit()
     people = list(org_selectors.people_of_unit(issuer, leaders_only=True)) + list(org_selectors.people_of_unit(issuer))
     for person in people:
-        if coordination.user_can_approve(person):
+        if coordination_access.may_approve(person):
             return person
     return next((p for p in people if org_selectors.user_can_act_for(p, issuer)), None)
 

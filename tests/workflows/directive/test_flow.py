@@ -151,7 +151,7 @@ def test_cancel_directive_closes_every_process(directive, user, django_capture_o
 
 
 def test_double_acknowledge_records_one_event(directive, user, django_capture_on_commit_callbacks):
-    from coordination.services import AlreadyDone
+    from common.errors import AlreadyDone
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))

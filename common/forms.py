@@ -1,4 +1,4 @@
-"""Small view helpers every app's pages share (org is the one app they all depend on)."""
+"""Form helpers every app's pages share: a service's ValidationError shown on the form, several files in one input."""
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Template helpers every app's pages share."""
+"""The pager's template tag (common/_pager.html): links that keep the page's other query parameters."""
 
 from django import template
 
