@@ -9,7 +9,7 @@ from coordination import access, selectors
 from coordination import services as coordination
 from coordination.models import Directive, Urgency
 from org.models import Unit, User
-from tests.coordination.helpers import unit
+from tests.workflows.directive.helpers import unit
 
 ROLES = ["giamdoc", "phogiamdoc", "truongban", "bientap1", "phongtt", "truyenthong", "vanphong", "quanly", "admin",
          "quan_ba_dinh", "phuong_phuc_xa", "xa_minh_phu"]
@@ -98,9 +98,9 @@ def test_services_refuse_who_access_refuses(objects, user):
 
 
 @pytest.mark.parametrize("page, allowed", [
-    ("coordination:assignment_relay", "quan_ba_dinh"),
-    ("coordination:assignment_officer", "phongtt"),
-    ("coordination:assignment_cancel", "phongtt"),
+    ("unitassignment:relay", "quan_ba_dinh"),
+    ("unitassignment:officer", "phongtt"),
+    ("unitassignment:cancel", "phongtt"),
 ])
 def test_the_assignment_pages_ask_access(client, objects, user, page, allowed):
     url = reverse(page, args=[objects["district"].pk])
