@@ -1,6 +1,6 @@
 """Periodic reports driven through the coordination flows.
 
-Opening a period = freeze the indicators (coordination) + start an ordinary DirectiveFlow for a directive that
+Opening a period = freeze the indicators (reporting) + start an ordinary DirectiveFlow for a directive that
 targets every commune and district + the leader's approval. Reminders, overdue marking, escalation, unit
 queues and the fan-out's bulk start then come from the directive engine unchanged.
 
@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import services as coordination
-from coordination.models import Assignment, ReportingPeriod, ReportingSchedule, UnitReport
+from coordination.models import Assignment
 from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import User
+from reporting import services as reporting_services
+from reporting.models import ReportingPeriod, ReportingSchedule, UnitReport
 
 from . import services
 
@@ -35,12 +37,12 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
     from .flows import DirectiveFlow
 
-    structure = structure or coordination.structure_in_use()
+    structure = structure or reporting_services.structure_in_use()
     with transaction.atomic():
-        period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure,
+        period = reporting_services.period_prepare(user=user, kind=kind, year=year, structure=structure,
                                              due_date=due_date)
-        directive = services.directive_start(user=user, **coordination.period_directive_fields(period))
-        period = coordination.period_attach_directive(period=period, directive=directive)
+        directive = services.directive_start(user=user, **reporting_services.period_directive_fields(period))
+        period = reporting_services.period_attach_directive(period=period, directive=directive)
         if coordination.user_can_approve(user):
             services.task_run(services.open_task(directive, DirectiveFlow.approve), user, services.directive_decide,
                               approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
@@ -52,7 +54,7 @@ def schedule_opener(schedule: ReportingSchedule) -> User | None:
     approve directives, else anyone acting for it (the directive then waits for a leader)."""
     if schedule.opener_id and schedule.opener.is_active:
         return schedule.opener
-    issuer = coordination.period_issuing_unit()
+    issuer = reporting_services.period_issuing_unit()
     people = list(org_selectors.people_of_unit(issuer, leaders_only=True)) + list(org_selectors.people_of_unit(issuer))
     for person in people:
         if coordination.user_can_approve(person):
@@ -69,7 +71,7 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
         _cutoff, due, opening = schedule.dates(today.year)
         if not opening <= today <= due:
             continue
-        structure = schedule.structure or coordination.structure_in_use()
+        structure = schedule.structure or reporting_services.structure_in_use()
         already = ReportingPeriod.objects.filter(kind=schedule.kind, year=today.year, structure=structure).exclude(
             status=ReportingPeriod.Status.DRAFT)
         if already.exists():
@@ -89,14 +91,14 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
 # --- the report and review steps of a period's UnitAssignmentFlow -------------------------------------------------
 
 def report_submit(activation, user: User, *, values: dict | None = None, notes: str = "") -> UnitReport:
-    report = coordination.report_submit(assignment=activation.process.assignment, user=user, values=values,
+    report = reporting_services.report_submit(assignment=activation.process.assignment, user=user, values=values,
                                         notes=notes)
     activation.execute()
     return report
 
 
 def report_review(activation, user: User, *, accept: bool, comment: str = "") -> UnitReport:
-    report = coordination.report_review(assignment=activation.process.assignment, user=user, accept=accept,
+    report = reporting_services.report_review(assignment=activation.process.assignment, user=user, accept=accept,
                                         comment=comment)
     activation.execute()
     assignment: Assignment = activation.process.assignment
@@ -110,7 +112,7 @@ def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitRe
     """A district sends a commune's accepted report back: the commune's flow starts again at its report step,
     and the district's own report waits for it."""
     with transaction.atomic():
-        report = coordination.report_reopen(assignment=assignment, user=user, comment=comment)
+        report = reporting_services.report_reopen(assignment=assignment, user=user, comment=comment)
         services.assignment_process_reopen(report.assignment)
     return report
 
@@ -125,4 +127,4 @@ def period_finish(*, period: ReportingPeriod, user: User, summary: str) -> Repor
         if task is None:
             raise coordination.AlreadyDone(_("Chưa thể kết thúc: còn đơn vị chưa hoàn thành hoặc kỳ đã kết thúc."))
         services.task_run(task, user, services.directive_close, summary=summary)
-        return coordination.period_close(period=period, user=user)
+        return reporting_services.period_close(period=period, user=user)

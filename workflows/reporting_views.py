@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from coordination import reporting_selectors as selectors
 from coordination import selectors as coordination_selectors
 from coordination import services as coordination
 from coordination.models import Assignment, Directive
-from coordination.reporting_forms import (
+from org.web import add_errors
+from reporting import selectors
+from reporting import services as reporting_services
+from reporting.forms import (
     AggregateReportForm,
     IndicatorReportForm,
     PeriodFinishForm,
@@ -27,7 +29,6 @@ from coordination.reporting_forms import (
     ReportReopenForm,
     value_rows,
 )
-from org.web import add_errors
 
 from . import reporting
 from .views import ReviewForm, TaskView
@@ -50,7 +51,7 @@ class PeriodTaskMixin:
         self.assignment = request.activation.process.assignment
         self.period = selectors.period_for_directive(self.assignment.directive_id)
         self.report = selectors.report_for_assignment(self.assignment)
-        self.aggregating = coordination.is_aggregating(self.assignment)
+        self.aggregating = reporting_services.is_aggregating(self.assignment)
         return super().dispatch(request, *args, **kwargs)
 
     def period_context(self) -> dict:
@@ -114,7 +115,7 @@ class PeriodReportView(PeriodTaskMixin, TaskView):
         notes = form.cleaned_data.get("notes", "")
         try:
             if self.is_draft():
-                coordination.report_save_draft(assignment=self.assignment, user=self.request.user, values=values,
+                reporting_services.report_save_draft(assignment=self.assignment, user=self.request.user, values=values,
                                                notes=notes)
             else:
                 reporting.report_submit(self.request.activation, self.request.user, values=values, notes=notes)
@@ -154,14 +155,14 @@ PERIOD_TASK_VIEWS = {"report": PeriodReportView.as_view(), "review": PeriodRevie
 # --- opening and closing a period -------------------------------------------------------------------------------
 
 def _require_issuer(user) -> None:
-    if not coordination.user_can_issue(user, coordination.period_issuing_unit()):
+    if not coordination.user_can_issue(user, reporting_services.period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở hoặc kết thúc kỳ báo cáo."))
 
 
 @login_required
 def period_open(request):
     _require_issuer(request.user)
-    form = PeriodOpenForm(request.POST or None, structure=coordination.structure_in_use())
+    form = PeriodOpenForm(request.POST or None, structure=reporting_services.structure_in_use())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -174,7 +175,7 @@ def period_open(request):
                 messages.success(request, _("Đã mở kỳ báo cáo; văn bản đang chờ lãnh đạo duyệt để gửi tới đơn vị."))
             else:
                 messages.success(request, _("Đã mở kỳ báo cáo và gửi tới các đơn vị."))
-            return redirect("coordination:report_period", period.pk)
+            return redirect("reporting:period_detail", period.pk)
     return render(request, "workflows/form_page.html", {"form": form, "title": _("Mở kỳ báo cáo định kỳ"),
                                                         "submit_label": _("Mở kỳ báo cáo")})
 
@@ -195,7 +196,7 @@ def period_finish(request, pk):
             form.add_error(None, str(error) or _("Bạn không được kết thúc kỳ báo cáo này."))
         else:
             messages.success(request, _("Đã kết thúc kỳ báo cáo."))
-            return redirect("coordination:report_period", period.pk)
+            return redirect("reporting:period_detail", period.pk)
     return render(request, "workflows/form_page.html", {"form": form, "title": _("Kết thúc kỳ báo cáo"),
                                                         "submit_label": _("Kết thúc kỳ báo cáo")})
 

@@ -97,7 +97,7 @@ class AcknowledgeView(TaskView):
 def period_task_view(step: str, request):
     """A periodic report's assignment uses the indicator pages (workflows/reporting_views.py) for its report and
     review tasks; any other assignment keeps the pages below. None when the assignment is not a period's."""
-    from coordination.reporting_selectors import period_for_directive
+    from reporting.selectors import period_for_directive
 
     from .reporting_views import PERIOD_TASK_VIEWS
 

@@ -27,10 +27,10 @@ from ..models import (
     DeadlinePolicy,
     Directive,
     DirectiveAttachment,
-    ReportingPeriod,
     ReportRequirement,
     Urgency,
 )
+from ..signals import directive_cancelled
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "table",
                 "thead", "tbody", "tr", "td", "th"}
@@ -83,7 +83,7 @@ def user_can_approve(user: User) -> bool:
 def directive_create(
     *, user: User, issuing_unit: Unit, title: str, instructions: str, urgency: Urgency,
     target_spec: dict, deadline: datetime | None = None, report_requirements: list[str] | None = None,
-    attachments: list | None = None,
+    attachments: list | None = None, relay_through_districts: bool = False,
 ) -> Directive:
     if not user_can_issue(user, issuing_unit):
         raise PermissionDenied(_("Bạn không được ban hành văn bản thay đơn vị này."))
@@ -94,6 +94,7 @@ def directive_create(
         title=title.strip(), instructions=sanitize_html(instructions), issuing_unit=issuing_unit, created_by=user,
         urgency=urgency, deadline=deadline or timezone.now() + timedelta(hours=urgency.sla_hours),
         target_spec=target_spec, report_requirements=requirements, status=Directive.Status.PENDING_APPROVAL,
+        relay_through_districts=relay_through_districts,
     )
     directive.full_clean()
     if not targets_resolve(target_spec):
@@ -172,10 +173,10 @@ def assignments_create(directive: Directive, units: list[Unit], *, parent: Assig
 
 def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
                                    actor: User | None = None) -> list[Assignment]:
-    """The fan-out's assignments. With `target_spec["nest_communes"]` (periodic reports), a commune whose
+    """The fan-out's assignments. With `directive.relay_through_districts` (periodic reports), a commune whose
     district is also a target becomes a child of the district's assignment, as if the district had relayed it:
     the district reviews it and reports once its communes are done. Other units are top-level. Idempotent."""
-    if not directive.target_spec.get("nest_communes"):
+    if not directive.relay_through_districts:
         return assignments_create(directive, units, actor=actor)
     targeted = {u.pk for u in units}
     nested = [u for u in units if u.kind == UnitKind.COMMUNE and u.parent_id in targeted]
@@ -476,12 +477,8 @@ def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[A
     directive.cancelled_by = user
     directive._change_reason = reason.strip()
     directive.save()
-    # A reporting period carried by this directive ends with it (and may be opened again); saved one by one
-    # (there is at most one) so its history records the cancellation.
-    for period in ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED):
-        period.status, period.closed_at, period._change_reason = (
-            ReportingPeriod.Status.CANCELLED, directive.closed_at, reason.strip())
-        period.save()
+    # In this transaction: what rides on the directive (a reporting period) ends with it.
+    directive_cancelled.send(sender=Directive, directive=directive, user=user, reason=reason.strip())
     return cancelled
 
 

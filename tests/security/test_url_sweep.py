@@ -19,11 +19,12 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import RegexPattern, RoutePattern
 from viewflow.workflow.models import Task
 
-from coordination.models import Assignment, UnitReport
+from coordination.models import Assignment
 from editorial.models import Bulletin, BulletinAudio
 from org.models import User
-from tests.coordination import reporting_helpers as reporting
+from reporting.models import UnitReport
 from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
+from tests.reporting import helpers as reporting
 from tests.workflows.test_bulletin_flow import choose, confirm_audio, publish, sign, submitted, through_board
 from workflows import services as flow_services
 

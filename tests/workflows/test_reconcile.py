@@ -12,15 +12,16 @@ from django.utils import timezone
 from huey.api import TaskLock
 from viewflow.workflow.models import Task
 
-from coordination.models import Assignment, Directive, ReportingPeriod, ReportingSchedule
+from coordination.models import Assignment, Directive
 from org.models import Structure
+from reporting.models import ReportingPeriod, ReportingSchedule
 from workflows import reporting, selectors, services, tasks
 from workflows.flows import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
 from ..conftest import requires_postgres
 from ..coordination.helpers import STATUS, approve, issue, unit
-from ..coordination.reporting_helpers import small_org
+from ..reporting.helpers import small_org
 
 T0 = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
 UNITS = ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")
@@ -99,7 +100,7 @@ def test_a_period_whose_opening_worker_died_is_opened_once_by_the_next_run(
     directives = Directive.objects.count()
     with time_machine.travel(opening, tick=False):
         with monkeypatch.context() as patched:
-            patched.setattr(reporting.coordination, "period_attach_directive", killed)
+            patched.setattr(reporting.reporting_services, "period_attach_directive", killed)
             with pytest.raises(WorkerKilled):
                 tasks.reporting_periods_open_job.call_local()
         assert not ReportingPeriod.objects.exclude(status=ReportingPeriod.Status.DRAFT).exists()

@@ -4,14 +4,15 @@ produce one period and one directive; the other gets "already opened"."""
 import pytest
 from django.utils import timezone
 
-from coordination.models import Directive, ReportingPeriod
+from coordination.models import Directive
 from coordination.services import AlreadyDone
 from org.models import Structure
+from reporting.models import ReportingPeriod
 from tests.conftest import requires_postgres
 from workflows import reporting
 
-from .reporting_helpers import small_org
-from .test_concurrency import _in_threads
+from ..coordination.test_concurrency import _in_threads
+from .helpers import small_org
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

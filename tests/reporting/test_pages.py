@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from coordination.models import ReportingPeriod, UnitReport
 from org.models import Structure
+from reporting.models import ReportingPeriod, UnitReport
 from workflows.flows import UnitAssignmentFlow
 
-from .helpers import open_task
-from .reporting_helpers import COMMUNES, DISTRICT, acknowledge, assignment, figures, open_period, small_org, submit
+from ..coordination.helpers import open_task
+from .helpers import COMMUNES, DISTRICT, acknowledge, assignment, figures, open_period, small_org, submit
 
 
 @pytest.fixture

@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from coordination import reporting_selectors as selectors
-from coordination.models import Assignment, UnitReport
+from coordination.models import Assignment
 from org.models import Structure, UnitKind
+from reporting import selectors
+from reporting.models import UnitReport
 from workflows.flows import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
-from .reporting_helpers import figures, open_period
+from .helpers import figures, open_period
 
 
 @pytest.fixture

@@ -4,13 +4,14 @@ three communes (loaded as the "current" structure, which the session's 2025 seed
 from django.conf import settings
 from django.utils import timezone
 
-from coordination.models import Assignment, ReportingPeriod, UnitReport
+from coordination.models import Assignment
 from org.models import Role, Structure, Unit, UnitKind
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
+from reporting.models import ReportingPeriod, UnitReport
 from workflows import reporting, services
 from workflows.flows import UnitAssignmentFlow
 
-from .helpers import open_task
+from ..coordination.helpers import open_task
 
 DISTRICT = "huyen_thu_nghiem"
 COMMUNES = ["xa_thu_nhat", "xa_thu_hai", "xa_thu_ba"]
