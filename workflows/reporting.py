@@ -40,7 +40,7 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
     structure = structure or reporting_services.structure_in_use()
     with transaction.atomic():
         period = reporting_services.period_prepare(user=user, kind=kind, year=year, structure=structure,
-                                             due_date=due_date)
+                                                   due_date=due_date)
         directive = services.directive_start(user=user, **reporting_services.period_directive_fields(period))
         period = reporting_services.period_attach_directive(period=period, directive=directive)
         if coordination.user_can_approve(user):
@@ -92,14 +92,14 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
 
 def report_submit(activation, user: User, *, values: dict | None = None, notes: str = "") -> UnitReport:
     report = reporting_services.report_submit(assignment=activation.process.assignment, user=user, values=values,
-                                        notes=notes)
+                                              notes=notes)
     activation.execute()
     return report
 
 
 def report_review(activation, user: User, *, accept: bool, comment: str = "") -> UnitReport:
     report = reporting_services.report_review(assignment=activation.process.assignment, user=user, accept=accept,
-                                        comment=comment)
+                                              comment=comment)
     activation.execute()
     assignment: Assignment = activation.process.assignment
     if accept and assignment.parent_id is None:

@@ -116,7 +116,7 @@ class PeriodReportView(PeriodTaskMixin, TaskView):
         try:
             if self.is_draft():
                 reporting_services.report_save_draft(assignment=self.assignment, user=self.request.user, values=values,
-                                               notes=notes)
+                                                     notes=notes)
             else:
                 reporting.report_submit(self.request.activation, self.request.user, values=values, notes=notes)
         except ValidationError as error:

@@ -4,18 +4,23 @@ a key org's target specs accepted only to drop it). Existing directives keep the
 from django.db import migrations, models
 
 
+MODELS = ["Directive", "HistoricalDirective"]  # history rows too: the next version must not read as a change
+
+
 def spec_key_to_field(apps, schema_editor):
-    Directive = apps.get_model("coordination", "Directive")
-    for directive in Directive.objects.filter(target_spec__has_key="nest_communes").only("pk", "target_spec"):
-        spec = dict(directive.target_spec)
-        relay = bool(spec.pop("nest_communes"))
-        Directive.objects.filter(pk=directive.pk).update(target_spec=spec, relay_through_districts=relay)
+    for name in MODELS:
+        model = apps.get_model("coordination", name)
+        for row in model.objects.filter(target_spec__has_key="nest_communes").only("pk", "target_spec"):
+            spec = dict(row.target_spec)
+            relay = bool(spec.pop("nest_communes"))
+            model.objects.filter(pk=row.pk).update(target_spec=spec, relay_through_districts=relay)
 
 
 def field_to_spec_key(apps, schema_editor):
-    Directive = apps.get_model("coordination", "Directive")
-    for directive in Directive.objects.filter(relay_through_districts=True).only("pk", "target_spec"):
-        Directive.objects.filter(pk=directive.pk).update(target_spec={**directive.target_spec, "nest_communes": True})
+    for name in MODELS:
+        model = apps.get_model("coordination", name)
+        for row in model.objects.filter(relay_through_districts=True).only("pk", "target_spec"):
+            model.objects.filter(pk=row.pk).update(target_spec={**row.target_spec, "nest_communes": True})
 
 
 class Migration(migrations.Migration):
