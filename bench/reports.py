@@ -73,8 +73,9 @@ def open_naive(period) -> float:
 def accept_all(period) -> int:
     from django.utils import timezone
 
-    from coordination.models import Assignment, UnitReport
+    from coordination.models import Assignment
     from org.models import UnitKind
+    from reporting.models import UnitReport
 
     communes = list(period.directive.assignments.filter(unit__kind=UnitKind.COMMUNE))
     now = timezone.now()
@@ -93,15 +94,15 @@ def accept_all(period) -> int:
 
 
 def aggregate_ours(period):
-    from coordination import reporting_selectors as selectors
+    from reporting import selectors
 
     return selectors.totals(period), selectors.totals_by_district(period)
 
 
 def aggregate_naive(period):
     """What a first version would do: walk the assignments, read each unit's report and district, sum in Python."""
-    from coordination.models import UnitReport
     from org.models import Unit, UnitKind
+    from reporting.models import UnitReport
 
     totals, by_district = defaultdict(Decimal), defaultdict(lambda: defaultdict(Decimal))
     for assignment in period.directive.assignments.filter(unit__kind=UnitKind.COMMUNE):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from coordination.services import reference_data_ensure, reporting_reference_ensure
+from coordination.services import reference_data_ensure
 from editorial.services import editorial_reference_ensure, plan_topics_load
 from org.loaders import CITY_CODE, LOADERS
 from org.models import Role, Structure, Unit, UnitKind, User
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
+from reporting.services import reporting_reference_ensure
 
 DEPARTMENT_UNITS = [
     # code, name, kind, parent code (None: under the city)

@@ -41,7 +41,7 @@ HOME_ACTIONS: list[HomeAction] = [
                "unitassignment:queue_bulk",
                (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER), "assignment"),
     HomeAction(_("Báo cáo định kỳ"), _("Báo cáo thống kê 6 tháng và năm: nhập số liệu, xem xét, tổng hợp, xuất Excel."),
-               "coordination:report_periods", EVERYONE, "bar_chart"),
+               "reporting:period_list", EVERYONE, "bar_chart"),
     HomeAction(_("Hộp việc của tôi"), _("Các việc đang giao cho bạn."), "unitassignment:inbox", EVERYONE,
                "inbox"),
     HomeAction(_("Việc chờ duyệt"), _("Văn bản chỉ đạo chờ lãnh đạo duyệt."), "directive:queue",

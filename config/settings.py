@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "editorial",
     "notifications",
     "coordination",
+    "reporting",
     "workflows",
     "config",  # last: its ready() runs after every other app's
 ]

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
-from viewflow.urls import Application, Site
+from viewflow.urls import Application, Site, route
 from viewflow.utils import Icon
 
 from coordination import urls as coordination_urls
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
+from reporting.viewsets import ReportingApp
 from workflows.viewsets import flow_apps
 
 from .views import HomeView
@@ -29,6 +30,9 @@ class TTCSSite(Site):
     @property
     def index_path(self):
         return path("", HomeView.as_view(viewset=self), name="index")
+
+    # Periodic reports keep the paths they had as part of coordination (bookmarks, links sent before).
+    reporting_path = route("coordination/reports/", ReportingApp())
 
 
 class CoordinationApp(Application):

@@ -38,5 +38,3 @@ class AssignmentAdmin(AuditedAdmin):
     list_select_related = ["directive", "unit"]
     raw_id_fields = ["directive", "unit", "parent", "assignee", "received_by"]
     inlines = [AssignmentEventInline]
-
-from . import reporting_admin  # noqa: E402, F401  (periodic reporting: indicators, calendar, periods, reports)

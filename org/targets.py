@@ -14,7 +14,7 @@ TARGET_SETS = {
     "all_communes": gettext_lazy("Tất cả xã/phường/thị trấn"),
     "department_divisions": gettext_lazy("Các phòng, đơn vị thuộc Sở"),
 }
-SPEC_KEYS = {"units", "sets", "district_communes", "structure", "nest_communes"}
+SPEC_KEYS = {"units", "sets", "district_communes", "structure"}
 
 
 def target_spec_clean(spec: dict | None) -> dict:

@@ -1,12 +1,13 @@
-"""Seed the indicator set (coordination/data/indicators.json) and the reporting calendar; rows that already
-exist (by code / kind) are left as they are."""
+"""Seed the indicator set and the reporting calendar; rows that already exist (by code / kind) are left as they
+are. The data file moved with periodic reporting to reporting/data/indicators.json (read as a file, not
+imported: coordination does not depend on reporting)."""
 
 import json
 from pathlib import Path
 
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "indicators.json"
+DATA = Path(__file__).resolve().parent.parent.parent / "reporting" / "data" / "indicators.json"
 SCHEDULES = [("half_year", 30, 5, 6, 6, 31, 5), ("annual", 30, 11, 6, 12, 30, 11)]
 
 

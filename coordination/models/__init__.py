@@ -1,4 +1,4 @@
-"""Coordination models, one module per sub-domain: directives and assignments; periodic reporting."""
+"""Coordination models: directives, their per-unit assignments, evidence and deadlines."""
 
 from .directives import (
     Assignment,
@@ -10,17 +10,8 @@ from .directives import (
     ReportRequirement,
     Urgency,
 )
-from .reporting import (
-    Indicator,
-    IndicatorKind,
-    PeriodKind,
-    ReportingPeriod,
-    ReportingSchedule,
-    UnitReport,
-)
 
 __all__ = [
     "Assignment", "AssignmentEvent", "AssignmentEvidence", "DeadlinePolicy", "Directive", "DirectiveAttachment",
     "ReportRequirement", "Urgency",
-    "Indicator", "IndicatorKind", "PeriodKind", "ReportingPeriod", "ReportingSchedule", "UnitReport",
 ]

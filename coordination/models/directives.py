@@ -78,6 +78,9 @@ class Directive(models.Model):
     deadline = models.DateTimeField(_("hạn hoàn thành"))
     target_spec = models.JSONField(_("đối tượng nhận"), default=dict, blank=True)
     report_requirements = models.JSONField(_("yêu cầu báo cáo"), default=list, blank=True)
+    # A commune whose district is also a target is assigned under the district's assignment (as if relayed):
+    # the district reviews its communes and reports once they are done (periodic reports set it).
+    relay_through_districts = models.BooleanField(_("giao xã/phường qua quận/huyện"), default=False)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

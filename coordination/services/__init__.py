@@ -1,6 +1,6 @@
 """Coordination writes, one module per concept: directives.py (the directive's life), assignments.py (a unit's
 share: acknowledge, relay, report, review, reopen, cancel), deadlines.py (the minute scan), reference.py
-(urgencies, deadline policy) and reporting.py (periodic reports). Every service takes keyword arguments, checks
+(urgencies, deadline policy). Every service takes keyword arguments, checks
 who is acting (coordination.access), runs in one transaction and notifies through notifications.services.notify
 (pushed after commit). Reads are coordination.selectors'."""
 
@@ -22,21 +22,6 @@ from .assignments import (
 from .deadlines import DeadlineScan, deadlines_scan
 from .directives import directive_cancel, directive_close, directive_create, directive_decide, directive_revise
 from .reference import URGENCY_DEFAULTS, reference_data_ensure
-from .reporting import (
-    is_aggregating,
-    period_attach_directive,
-    period_close,
-    period_directive_fields,
-    period_issuing_unit,
-    period_prepare,
-    report_reopen,
-    report_review,
-    report_save_draft,
-    report_submit,
-    reporting_reference_ensure,
-    structure_in_use,
-    values_clean,
-)
 
 __all__ = [
     "BROADCAST_CHANNELS", "URGENCY_DEFAULTS", "AlreadyDone", "DeadlineScan", "assignment_acknowledge",
@@ -44,8 +29,4 @@ __all__ = [
     "assignment_review", "assignments_create", "assignments_create_for_targets", "assignments_notify_received",
     "deadlines_scan", "directive_cancel", "directive_close", "directive_create", "directive_decide",
     "directive_revise", "reference_data_ensure",
-    # periodic reports (moving to the reporting app)
-    "is_aggregating", "period_attach_directive", "period_close", "period_directive_fields", "period_issuing_unit",
-    "period_prepare", "report_reopen", "report_review", "report_save_draft", "report_submit",
-    "reporting_reference_ensure", "structure_in_use", "values_clean",
 ]

@@ -50,10 +50,10 @@ def assignments_create(directive: Directive, units: list[Unit], *, parent: Assig
 
 def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
                                    actor: User | None = None) -> list[Assignment]:
-    """The fan-out's assignments. With `target_spec["nest_communes"]` (periodic reports), a commune whose
+    """The fan-out's assignments. With `directive.relay_through_districts` (periodic reports), a commune whose
     district is also a target becomes a child of the district's assignment, as if the district had relayed it:
     the district reviews it and reports once its communes are done. Other units are top-level. Idempotent."""
-    if not directive.target_spec.get("nest_communes"):
+    if not directive.relay_through_districts:
         return assignments_create(directive, units, actor=actor)
     targeted = {u.pk for u in units}
     nested = [u for u in units if u.kind == UnitKind.COMMUNE and u.parent_id in targeted]

@@ -15,7 +15,8 @@ from org.models import Unit, User
 from org.targets import targets_resolve
 
 from .. import access
-from ..models import Assignment, Directive, DirectiveAttachment, ReportingPeriod, ReportRequirement, Urgency
+from ..models import Assignment, Directive, DirectiveAttachment, ReportRequirement, Urgency
+from ..signals import directive_cancelled
 from ..uploads import uploads_validate
 from .assignments import assignments_cancel_cascade
 
@@ -25,7 +26,7 @@ from .assignments import assignments_cancel_cascade
 def directive_create(
     *, user: User, issuing_unit: Unit, title: str, instructions: str, urgency: Urgency,
     target_spec: dict, deadline: datetime | None = None, report_requirements: list[str] | None = None,
-    attachments: list | None = None,
+    attachments: list | None = None, relay_through_districts: bool = False,
 ) -> Directive:
     access.require(access.may_issue_for(user, issuing_unit), _("Bạn không được ban hành văn bản thay đơn vị này."))
     requirements = report_requirements or [ReportRequirement.TEXT]
@@ -35,6 +36,7 @@ def directive_create(
         title=title.strip(), instructions=sanitize_html(instructions), issuing_unit=issuing_unit, created_by=user,
         urgency=urgency, deadline=deadline or timezone.now() + timedelta(hours=urgency.sla_hours),
         target_spec=target_spec, report_requirements=requirements, status=Directive.Status.PENDING_APPROVAL,
+        relay_through_districts=relay_through_districts,
     )
     directive.full_clean()
     if not targets_resolve(target_spec):
@@ -108,11 +110,7 @@ def directive_cancel(*, directive: Directive, user: User, reason: str) -> list[A
     directive.cancelled_by = user
     directive._change_reason = reason.strip()
     directive.save()
-    # A reporting period carried by this directive ends with it (and may be opened again); saved one by one
-    # (there is at most one) so its history records the cancellation.
-    for period in ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED):
-        period.status, period.closed_at, period._change_reason = (
-            ReportingPeriod.Status.CANCELLED, directive.closed_at, reason.strip())
-        period.save()
+    # In this transaction: what rides on the directive (a reporting period) ends with it.
+    directive_cancelled.send(sender=Directive, directive=directive, user=user, reason=reason.strip())
     return cancelled
 

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coordination.models import Assignment, AssignmentEvent, Directive, ReportingPeriod
+from coordination.models import Assignment, AssignmentEvent, Directive
 from org.audit import history_actor
+from reporting.models import ReportingPeriod
 from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 from workflows.directive.flow import DirectiveFlow
 

@@ -19,10 +19,11 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import RegexPattern, RoutePattern
 from viewflow.workflow.models import Task
 
-from coordination.models import Assignment, UnitReport
+from coordination.models import Assignment
 from editorial.models import Bulletin, BulletinAudio
 from org.models import User
-from tests.coordination import reporting_helpers as reporting
+from reporting.models import UnitReport
+from tests.reporting import helpers as reporting
 from tests.workflows.bulletin.test_flow import choose, confirm_audio, publish, sign, submitted, through_board
 from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
 from workflows.directive import services as directive_services

@@ -9,18 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from coordination import access as coordination_access
-from coordination import reporting_selectors as selectors
 from coordination import selectors as coordination_selectors
-from coordination import services as coordination
 from coordination.models import Directive
-from coordination.reporting_forms import PeriodFinishForm, PeriodOpenForm, ReportReopenForm
+from reporting import selectors
+from reporting import services as reporting_services
+from reporting.forms import PeriodFinishForm, PeriodOpenForm, ReportReopenForm
 
 from ..views import form_page
 from . import services
 
 
 def _require_issuer(user) -> None:
-    if not coordination_access.may_issue_for(user, coordination.period_issuing_unit()):
+    if not coordination_access.may_issue_for(user, reporting_services.period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở hoặc kết thúc kỳ báo cáo."))
 
 
@@ -36,14 +36,14 @@ def _refusal_shown(run, default: str = ""):
 @login_required
 def period_open(request):
     _require_issuer(request.user)
-    form = PeriodOpenForm(request.POST or None, structure=coordination.structure_in_use())
+    form = PeriodOpenForm(request.POST or None, structure=reporting_services.structure_in_use())
 
     def done(period):
         if period.directive.status == Directive.Status.PENDING_APPROVAL:
             messages.success(request, _("Đã mở kỳ báo cáo; văn bản đang chờ lãnh đạo duyệt để gửi tới đơn vị."))
         else:
             messages.success(request, _("Đã mở kỳ báo cáo và gửi tới các đơn vị."))
-        return redirect("coordination:report_period", period.pk)
+        return redirect("reporting:period_detail", period.pk)
 
     return form_page(
         request, form, title=_("Mở kỳ báo cáo định kỳ"), submit_label=_("Mở kỳ báo cáo"), done=done,
@@ -61,7 +61,7 @@ def period_finish(request, pk):
 
     def done(_period):
         messages.success(request, _("Đã kết thúc kỳ báo cáo."))
-        return redirect("coordination:report_period", period.pk)
+        return redirect("reporting:period_detail", period.pk)
 
     return form_page(
         request, form, title=_("Kết thúc kỳ báo cáo"), submit_label=_("Kết thúc kỳ báo cáo"), done=done,

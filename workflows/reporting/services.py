@@ -1,7 +1,7 @@
 """Periodic reports driven through the directive flows: open a period (by hand or on schedule), send an
 accepted commune report back, finish the period.
 
-Opening a period = freeze the indicators (coordination) + start an ordinary DirectiveFlow for a directive that
+Opening a period = freeze the indicators (reporting) + start an ordinary DirectiveFlow for a directive that
 targets every commune and district + the leader's approval. Reminders, overdue marking, escalation, unit
 queues and the fan-out's bulk start then come from the directive engine unchanged.
 
@@ -18,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import AlreadyDone
 from coordination import access as coordination_access
-from coordination import services as coordination
-from coordination.models import Assignment, ReportingPeriod, ReportingSchedule, UnitReport
+from coordination.models import Assignment
 from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import User
+from reporting import services as reporting_services
+from reporting.models import ReportingPeriod, ReportingSchedule, UnitReport
 
 from .. import engine
 from ..directive import services as directive_services
@@ -38,12 +40,12 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
                 due_date: date | None = None) -> ReportingPeriod:
     """Open a reporting period: one transaction for the period, its directive and (when the opener may
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
-    structure = structure or coordination.structure_in_use()
+    structure = structure or reporting_services.structure_in_use()
     with transaction.atomic():
-        period = coordination.period_prepare(user=user, kind=kind, year=year, structure=structure,
-                                             due_date=due_date)
-        directive = directive_services.directive_start(user=user, **coordination.period_directive_fields(period))
-        period = coordination.period_attach_directive(period=period, directive=directive)
+        period = reporting_services.period_prepare(user=user, kind=kind, year=year, structure=structure,
+                                                   due_date=due_date)
+        directive = directive_services.directive_start(user=user, **reporting_services.period_directive_fields(period))
+        period = reporting_services.period_attach_directive(period=period, directive=directive)
         if coordination_access.may_approve(user):
             engine.task_run(engine.open_task(directive, DirectiveFlow.approve), user, approve_step,
                             approve=True, comment=_("Báo cáo định kỳ theo lịch, mở kỳ và duyệt cùng lúc."))
@@ -55,7 +57,7 @@ def schedule_opener(schedule: ReportingSchedule) -> User | None:
     approve directives, else anyone acting for it (the directive then waits for a leader)."""
     if schedule.opener_id and schedule.opener.is_active:
         return schedule.opener
-    issuer = coordination.period_issuing_unit()
+    issuer = reporting_services.period_issuing_unit()
     people = list(org_selectors.people_of_unit(issuer, leaders_only=True)) + list(org_selectors.people_of_unit(issuer))
     for person in people:
         if coordination_access.may_approve(person):
@@ -72,7 +74,7 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
         _cutoff, due, opening = schedule.dates(today.year)
         if not opening <= today <= due:
             continue
-        structure = schedule.structure or coordination.structure_in_use()
+        structure = schedule.structure or reporting_services.structure_in_use()
         already = ReportingPeriod.objects.filter(kind=schedule.kind, year=today.year, structure=structure).exclude(
             status=ReportingPeriod.Status.DRAFT)
         if already.exists():
@@ -84,7 +86,7 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
             continue
         try:
             opened.append(period_open(user=opener, kind=schedule.kind, year=today.year, structure=structure))
-        except coordination.AlreadyDone:
+        except AlreadyDone:
             continue
     return opened
 
@@ -93,7 +95,7 @@ def report_send_back(*, assignment: Assignment, user: User, comment: str) -> Uni
     """A district sends a commune's accepted report back: the commune's flow starts again at its report step,
     and the district's own report waits for it."""
     with transaction.atomic():
-        report = coordination.report_reopen(assignment=assignment, user=user, comment=comment)
+        report = reporting_services.report_reopen(assignment=assignment, user=user, comment=comment)
         directive_services.unit_process_reopen(report.assignment)
     return report
 
@@ -104,6 +106,6 @@ def period_finish(*, period: ReportingPeriod, user: User, summary: str) -> Repor
     with transaction.atomic():
         task = engine.open_task(period.directive, DirectiveFlow.close)
         if task is None:
-            raise coordination.AlreadyDone(_("Chưa thể kết thúc: còn đơn vị chưa hoàn thành hoặc kỳ đã kết thúc."))
+            raise AlreadyDone(_("Chưa thể kết thúc: còn đơn vị chưa hoàn thành hoặc kỳ đã kết thúc."))
         engine.task_run(task, user, close_step, summary=summary)
-        return coordination.period_close(period=period, user=user)
+        return reporting_services.period_close(period=period, user=user)

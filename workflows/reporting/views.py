@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from coordination import reporting_selectors as selectors
-from coordination import services as coordination
 from coordination.models import Assignment
-from coordination.reporting_forms import AggregateReportForm, IndicatorReportForm, value_rows
+from reporting import selectors
+from reporting import services as reporting_services
+from reporting.forms import AggregateReportForm, IndicatorReportForm, value_rows
 
 from ..directive.forms import ReportReviewForm
 from ..directive.views import AssignmentTaskView, ReportView, ReviewView
@@ -41,7 +41,7 @@ class PeriodTaskMixin:
         self.assignment = request.activation.process.assignment
         self.period = selectors.period_for_directive(self.assignment.directive_id)
         self.report = selectors.report_for_assignment(self.assignment)
-        self.aggregating = coordination.is_aggregating(self.assignment)
+        self.aggregating = reporting_services.is_aggregating(self.assignment)
         return super().dispatch(request, *args, **kwargs)
 
     def period_context(self) -> dict:
@@ -104,8 +104,8 @@ class PeriodReportView(PeriodTaskMixin, AssignmentTaskView):
         notes = form.cleaned_data.get("notes", "")
         try:
             if self.is_draft():
-                coordination.report_save_draft(assignment=self.assignment, user=self.request.user, values=values,
-                                               notes=notes)
+                reporting_services.report_save_draft(assignment=self.assignment, user=self.request.user, values=values,
+                                                     notes=notes)
             else:
                 steps.report_submit_step(self.request.activation, self.request.user, values=values, notes=notes)
         except ValidationError as error:

@@ -12,17 +12,18 @@ from django.utils import timezone
 from huey.api import TaskLock
 from viewflow.workflow.models import Task
 
-from coordination.models import Assignment, Directive, ReportingPeriod, ReportingSchedule
+from coordination.models import Assignment, Directive
 from org.models import Structure
+from reporting import services as reporting_services
+from reporting.models import ReportingPeriod, ReportingSchedule
 from tests.conftest import requires_postgres
-from tests.coordination.reporting_helpers import small_org
+from tests.reporting.helpers import small_org
 from tests.workflows.directive.helpers import STATUS, approve, issue, unit
 from workflows import tasks
 from workflows.directive import selectors as directive_selectors
 from workflows.directive import services as directive_services
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess
-from workflows.reporting import services as reporting_flow
 
 T0 = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
 UNITS = ("phuong_phuc_xa", "phuong_truc_bach", "xa_minh_phu")
@@ -102,7 +103,7 @@ def test_a_period_whose_opening_worker_died_is_opened_once_by_the_next_run(
     directives = Directive.objects.count()
     with time_machine.travel(opening, tick=False):
         with monkeypatch.context() as patched:
-            patched.setattr(reporting_flow.coordination, "period_attach_directive", killed)
+            patched.setattr(reporting_services, "period_attach_directive", killed)
             with pytest.raises(WorkerKilled):
                 tasks.reporting_periods_open_job.call_local()
         assert not ReportingPeriod.objects.exclude(status=ReportingPeriod.Status.DRAFT).exists()

@@ -3,7 +3,9 @@
 The indicator set is data, edited in admin. A reporting period freezes it (a JSON snapshot) when it opens, so
 later edits do not change a period in progress. Each period is carried by a coordination Directive: one
 assignment per commune and district, reminded and escalated like any directive. A unit's figures live in
-one UnitReport row per period (values keyed by indicator code)."""
+one UnitReport row per period (values keyed by indicator code).
+
+The tables were created by coordination's migrations and renamed to reporting_* by this app's 0001."""
 
 from datetime import date, datetime, time
 
@@ -16,10 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import Assignment, Directive
 from org.audit import history_records
 from org.models import Structure, Unit
-
-from .directives import Assignment, Directive
 
 # Codes are JSON keys and database lookups (values__<code>): lowercase, no double underscore.
 INDICATOR_CODE = RegexValidator(

@@ -14,21 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from common.errors import AlreadyDone
-from coordination import reporting_selectors as selectors
-from coordination.models import (
-    Assignment,
-    AssignmentEvent,
-    Directive,
-    Indicator,
-    ReportingPeriod,
-    ReportingSchedule,
-    UnitReport,
-)
-from coordination.services import deadlines_scan, report_save_draft
+from coordination.models import Assignment, AssignmentEvent, Directive
+from coordination.services import deadlines_scan
 from notifications.models import Notification
 from org.models import Structure, Unit
+from reporting import selectors
+from reporting.models import Indicator, ReportingPeriod, ReportingSchedule, UnitReport
+from reporting.services import report_save_draft
 from tests.clock import hanoi
-from tests.coordination.reporting_helpers import (
+from tests.reporting.helpers import (
     COMMUNES,
     DISTRICT,
     acknowledge,
@@ -477,9 +471,9 @@ def test_admin_lists_the_seeded_indicators(demo, client, user):
     assert Indicator.objects.filter(is_active=True).count() == 38
     assert Indicator.objects.get(code="hamlets_covered").not_more_than.code == "hamlets_total"
     client.force_login(user("admin"))
-    html = client.get("/admin/coordination/indicator/").content.decode()
+    html = client.get("/admin/reporting/indicator/").content.decode()
     assert "Tổng số cụm loa" in html
-    assert client.get("/admin/coordination/reportingschedule/").status_code == 200
+    assert client.get("/admin/reporting/reportingschedule/").status_code == 200
 
 
 def test_a_period_whose_due_day_has_passed_asks_for_a_new_due_date(org, user, client,

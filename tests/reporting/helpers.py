@@ -4,9 +4,10 @@ three communes (loaded as the "current" structure, which the session's 2025 seed
 from django.conf import settings
 from django.utils import timezone
 
-from coordination.models import Assignment, ReportingPeriod, UnitReport
+from coordination.models import Assignment
 from org.models import Role, Structure, Unit, UnitKind
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
+from reporting.models import ReportingPeriod, UnitReport
 from tests.workflows.directive.helpers import open_task
 from workflows import engine
 from workflows.directive import steps as directive_steps

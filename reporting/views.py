@@ -8,33 +8,30 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.http import object_or_404, xlsx_response
+from coordination.access import may_issue_for as user_can_issue
 from org.models import Unit, UnitKind
 
-from . import reporting_selectors as selectors
-from .access import may_issue_for as user_can_issue
+from . import selectors
+from .exports import period_csv, period_xlsx
+from .forms import CompletenessFilterForm, value_rows
 from .models import UnitReport
-from .reporting_exports import period_csv, period_xlsx
-from .reporting_forms import CompletenessFilterForm, value_rows
-from .services import period_issuing_unit
 
 PAGE_SIZE = 100
 
 
 def _period_or_404(request, pk):
-    period = selectors.period_for_user(request.user, pk)
-    if period is None:
-        raise Http404
-    return period
+    return object_or_404(selectors.period_for_user(request.user, pk))
 
 
 def _can_manage(user) -> bool:
-    return user_can_issue(user, period_issuing_unit())
+    return user_can_issue(user, selectors.period_issuing_unit())
 
 
 @login_required
 def period_list(request):
     page = Paginator(selectors.periods_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/reports/period_list.html", {
+    return render(request, "reporting/period_list.html", {
         "page": page, "can_open": _can_manage(request.user)})
 
 
@@ -62,7 +59,7 @@ def period_detail(request, pk):
                    for i in period.indicators]}
         for d in districts
     ]
-    return render(request, "coordination/reports/period_detail.html", {
+    return render(request, "reporting/period_detail.html", {
         "period": period, "city": city, "previous_period": previous,
         "rows": value_rows(period.indicators, city["values"], previous_totals, aggregate=True),
         "district_table": district_table, "progress": selectors.completeness_counts(period, scope),
@@ -81,7 +78,7 @@ def period_completeness(request, pk):
     page = Paginator(selectors.completeness_rows(period, scope, show=show, now=now), PAGE_SIZE).get_page(
         request.GET.get("page"))
     rows = [{"assignment": a, "report": getattr(a, "unit_report", None), "late": a.late_by(now)} for a in page]
-    return render(request, "coordination/reports/completeness.html", {
+    return render(request, "reporting/completeness.html", {
         "period": period, "filter_form": form, "page": page, "rows": rows,
         "progress": selectors.completeness_counts(period, scope, now=now),
     })
@@ -95,7 +92,7 @@ def unit_report(request, pk, unit_pk):
         raise Http404
     previous_period, previous = selectors.previous_values(period, report.unit)
     aggregate = report.unit.kind == UnitKind.DISTRICT
-    return render(request, "coordination/reports/unit_report.html", {
+    return render(request, "reporting/unit_report.html", {
         "period": period, "report": report, "previous_period": previous_period,
         "rows": value_rows(period.indicators, report.values, previous, aggregate=aggregate),
     })
@@ -108,10 +105,7 @@ def _filename(period, extension: str) -> str:
 @login_required
 def period_export_xlsx(request, pk):
     period = _period_or_404(request, pk)
-    response = HttpResponse(period_xlsx(period, selectors.units_in_scope(request.user)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(period, "xlsx")}"'
-    return response
+    return xlsx_response(period_xlsx(period, selectors.units_in_scope(request.user)), _filename(period, "xlsx"))
 
 
 @login_required

@@ -1,5 +1,5 @@
 """Admin for periodic reporting: the indicator set and the calendar are edited here; periods and reports are
-shown read-only (they change through the flows). Imported by admin.py."""
+shown read-only (they change through the flows)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

@@ -14,16 +14,22 @@ from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from coordination.models import Assignment
 from org import selectors as org_selectors
 from org.audit import HistoryEntry, history_entries
 from org.models import Structure, Unit, UnitKind, User
 
-from .models import Assignment, IndicatorKind, ReportingPeriod, UnitReport
+from .models import IndicatorKind, ReportingPeriod, UnitReport
 
 PERIOD_ISSUER_CODE = "SVHTT-TTBCXB"  # Phòng Thông tin - Báo chí - Xuất bản issues periods and aggregates them
 
 
 # --- visibility ---------------------------------------------------------------------------------------------------
+
+def period_issuing_unit() -> Unit:
+    """The division that opens periods and aggregates them; Unit.DoesNotExist when the city is not loaded."""
+    return Unit.objects.get(structure=Structure.CITY, code=PERIOD_ISSUER_CODE)
+
 
 def user_sees_all_reports(user: User) -> bool:
     """Leaders, managers and the issuing division see every unit's report."""
@@ -31,8 +37,11 @@ def user_sees_all_reports(user: User) -> bool:
         return False
     if user.is_superuser or user.has_perm("org.supervise_all_units"):
         return True
-    issuer = Unit.objects.filter(structure=Structure.CITY, code=PERIOD_ISSUER_CODE).first()
-    return issuer is not None and org_selectors.user_can_act_for(user, issuer)
+    try:
+        issuer = period_issuing_unit()
+    except Unit.DoesNotExist:
+        return False
+    return org_selectors.user_can_act_for(user, issuer)
 
 
 def units_in_scope(user: User) -> QuerySet[Unit] | None:
@@ -53,6 +62,7 @@ def period_for_user(user: User, pk: int) -> ReportingPeriod | None:
 
 
 def period_for_directive(directive_id: int) -> ReportingPeriod | None:
+    """The period a directive carries, if any (the flows ask it to choose a period assignment's pages)."""
     return ReportingPeriod.objects.filter(directive_id=directive_id).first()
 
 

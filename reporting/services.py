@@ -1,9 +1,10 @@
 """Writes on periodic statistics reports: the indicator set and calendar (reference data), opening a period
-(freeze the indicators, prepare the directive that carries it), a unit's draft, submission and review.
+(freeze the indicators, prepare the directive that carries it), a unit's draft, submission and review, and
+what a cancelled directive does to its period (reporting/signals.py connects it).
 
-A period is carried by a coordination Directive; `workflows.reporting.period_open` starts its flow. The
-submit and review services call the directive engine (assignment_report / assignment_review) in the same
-transaction, so a report's status and its assignment's status never disagree."""
+A period is carried by a coordination Directive; the workflows' `period_open` starts its flow. The submit and
+review services call the directive engine (assignment_report / assignment_review) in the same transaction, so
+a report's status and its assignment's status never disagree."""
 
 import json
 import re
@@ -17,34 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import AlreadyDone
+from coordination.access import may_issue_for as user_can_issue
+from coordination.models import Assignment, Directive, ReportRequirement, Urgency
+from coordination.services import assignment_reopen, assignment_report, assignment_review
 from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import Structure, Unit, UnitKind, User
 
-from ..access import may_issue_for as user_can_issue
-from ..models import (
-    Assignment,
-    Directive,
-    Indicator,
-    IndicatorKind,
-    PeriodKind,
-    ReportingPeriod,
-    ReportingSchedule,
-    ReportRequirement,
-    UnitReport,
-    Urgency,
-)
-from ..reporting_selectors import PERIOD_ISSUER_CODE, district_values
-from .assignments import assignment_reopen, assignment_report, assignment_review
+from .models import Indicator, IndicatorKind, PeriodKind, ReportingPeriod, ReportingSchedule, UnitReport
+from .selectors import district_values, period_for_directive, period_issuing_unit
 
-__all__ = [
-    "PERIOD_ISSUER_CODE", "indicators_seed", "schedules_ensure", "reporting_reference_ensure", "indicators_snapshot",
-    "values_clean", "period_issuing_unit", "structure_in_use", "schedule_for", "period_prepare",
-    "period_directive_fields", "period_attach_directive", "period_close", "period_of", "is_aggregating",
-    "report_save_draft", "report_submit", "report_review",
-]
-
-INDICATORS_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.json"
+INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.json"
 # (kind, cut-off day/month, due day/month, opening day/month): DOMAIN.md "Reporting periods"
 DEFAULT_SCHEDULES = [
     (PeriodKind.HALF_YEAR, (30, 5), (6, 6), (31, 5)),
@@ -186,10 +170,6 @@ def values_clean(indicators: list[dict], raw: dict, *, complete: bool) -> tuple[
 
 # --- periods ----------------------------------------------------------------------------------------------------
 
-def period_issuing_unit() -> Unit:
-    return Unit.objects.get(structure=Structure.CITY, code=PERIOD_ISSUER_CODE)
-
-
 def structure_in_use() -> str:
     """The structure whose communes are loaded; the current one (since 1/7/2025) when both are."""
     loaded = set(Unit.objects.filter(kind=UnitKind.COMMUNE, is_active=True).values_list("structure", flat=True)
@@ -266,8 +246,8 @@ def period_directive_fields(period: ReportingPeriod) -> dict:
         ) % {"cutoff": period.cutoff_date.strftime(day), "due": period.due_date.strftime(day)},
         "urgency": Urgency.objects.get(code="thuong"),
         "deadline": period.deadline,
-        "target_spec": {"sets": ["all_communes", "all_districts"], "structure": period.structure,
-                        "nest_communes": True},
+        "target_spec": {"sets": ["all_communes", "all_districts"], "structure": period.structure},
+        "relay_through_districts": True,
         "report_requirements": [ReportRequirement.FIGURES],
     }
 
@@ -296,13 +276,23 @@ def period_close(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
     return period
 
 
+def period_cancel_with_directive(*, directive: Directive, reason: str) -> None:
+    """A period carried by a cancelled directive ends with it (and may be opened again). Called inside the
+    directive's cancellation (coordination's `directive_cancelled`); saved one by one (there is at most one)
+    so its history records the cancellation."""
+    for period in ReportingPeriod.objects.filter(directive=directive).exclude(status=ReportingPeriod.Status.CLOSED):
+        period.status, period.closed_at, period._change_reason = (
+            ReportingPeriod.Status.CANCELLED, directive.closed_at, reason)
+        period.save()
+
+
 # --- unit reports -----------------------------------------------------------------------------------------------
 
 EDITABLE = (Assignment.Status.RECEIVED, Assignment.Status.RETURNED)
 
 
-def period_of(assignment: Assignment) -> ReportingPeriod:
-    period = ReportingPeriod.objects.filter(directive_id=assignment.directive_id).first()
+def _period_of(assignment: Assignment) -> ReportingPeriod:
+    period = period_for_directive(assignment.directive_id)
     if period is None:
         raise ValidationError(_("Nhiệm vụ này không thuộc kỳ báo cáo định kỳ."))
     return period
@@ -326,7 +316,7 @@ def _report_locked(period: ReportingPeriod, assignment: Assignment) -> UnitRepor
 
 def _editable_assignment(user: User, assignment: Assignment) -> tuple[Assignment, ReportingPeriod]:
     _require_officer(user, assignment)
-    period = period_of(assignment)
+    period = _period_of(assignment)
     assignment = Assignment.objects.select_for_update().select_related("unit", "directive").get(pk=assignment.pk)
     if assignment.status not in EDITABLE:
         raise AlreadyDone(_("Báo cáo đã được gửi hoặc nhiệm vụ đã kết thúc."))
@@ -394,7 +384,7 @@ def report_review(*, assignment: Assignment, user: User, accept: bool, comment: 
 def report_reopen(*, assignment: Assignment, user: User, comment: str) -> UnitReport:
     """A district sends a commune's accepted report back for correction, e.g. after the Department returned
     the district's totals; the totals follow once the commune's corrected report is accepted again."""
-    period = period_of(assignment)
+    period = _period_of(assignment)
     if period.status != ReportingPeriod.Status.OPEN:
         raise ValidationError(_("Kỳ báo cáo đã kết thúc."))
     assignment = assignment_reopen(assignment=assignment, user=user, comment=comment)
@@ -418,7 +408,7 @@ __all__ = [
     "TRUE_WORDS",
     "FALSE_WORDS",
     "values_clean",
-    "period_issuing_unit",
+    "period_issuing_unit",  # a read (selectors), kept here for the flows that open periods
     "structure_in_use",
     "schedule_for",
     "period_prepare",
@@ -426,7 +416,7 @@ __all__ = [
     "period_attach_directive",
     "period_close",
     "EDITABLE",
-    "period_of",
+    "period_cancel_with_directive",
     "is_aggregating",
     "report_save_draft",
     "report_submit",

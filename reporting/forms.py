@@ -1,7 +1,7 @@
 """Forms of periodic reports: the indicator form built from a period's frozen indicators, the district's
 aggregate form (notes only: its figures are computed), the open-period form and the completeness filter.
 
-Validation rules live in coordination.services.values_clean; the form calls it so the page and the service
+Validation rules live in reporting.services.values_clean; the form calls it so the page and the service
 give the same Vietnamese message under the same field."""
 
 from django import forms
@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Structure
 
 from .models import IndicatorKind, PeriodKind
-from .reporting_selectors import COMPLETENESS_FILTERS, display_value
-from .services.reporting import values_clean
+from .selectors import COMPLETENESS_FILTERS, display_value
+from .services import values_clean
 
 BLANK = [("", "—")]
 YES_NO = [("1", _("Có")), ("0", _("Không"))]

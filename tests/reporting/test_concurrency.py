@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 
 from common.errors import AlreadyDone
-from coordination.models import Directive, ReportingPeriod
+from coordination.models import Directive
 from org.models import Structure
+from reporting.models import ReportingPeriod
 from tests.conftest import requires_postgres
-from tests.coordination.reporting_helpers import small_org
+from tests.reporting.helpers import small_org
 from tests.workflows.directive.test_concurrency import _in_threads
 from workflows.reporting import services as reporting_flow
 

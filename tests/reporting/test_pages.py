@@ -3,18 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from coordination.models import ReportingPeriod, UnitReport
 from org.models import Structure
-from tests.coordination.reporting_helpers import (
-    COMMUNES,
-    DISTRICT,
-    acknowledge,
-    assignment,
-    figures,
-    open_period,
-    small_org,
-    submit,
-)
+from reporting.models import ReportingPeriod, UnitReport
+from tests.reporting.helpers import COMMUNES, DISTRICT, acknowledge, assignment, figures, open_period, small_org, submit
 from tests.workflows.directive.helpers import open_task
 from workflows.directive.flow import UnitAssignmentFlow
 

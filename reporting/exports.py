@@ -13,10 +13,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import spreadsheet_row
+from coordination.models import Assignment
 from org.models import Unit, UnitKind
 
-from . import reporting_selectors as selectors
-from .models import Assignment, IndicatorKind, ReportingPeriod, UnitReport
+from . import selectors
+from .models import IndicatorKind, ReportingPeriod, UnitReport
 
 FIXED = 5  # code, unit, district, status, sent at
 

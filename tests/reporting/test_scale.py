@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from coordination import reporting_selectors as selectors
-from coordination.models import Assignment, UnitReport
+from coordination.models import Assignment
 from org.models import Structure, UnitKind
-from tests.coordination.reporting_helpers import figures, open_period
+from reporting import selectors
+from reporting.models import UnitReport
+from tests.reporting.helpers import figures, open_period
 from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
 
