@@ -7,11 +7,13 @@ fresh test database.
 The last line is one JSON object: bulletins, targets, feed_s, feed_queries, naive_s, naive_queries, ratio, db."""
 
 import argparse
+import io
 import json
 import os
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,10 +27,20 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, get_runner  # noqa: E402
 from django.urls import reverse  # noqa: E402
+
+
+def _recording() -> SimpleUploadedFile:
+    """One second of silence as an uploaded WAV (bench keeps its own fixtures: it imports nothing from tests)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setparams((1, 2, 8000, 8000, "NONE", "not compressed"))
+        out.writeframes(bytes(16000))
+    return SimpleUploadedFile("ban-thu.wav", buffer.getvalue(), content_type="audio/wav")
 
 
 def publish_many(n: int) -> int:
@@ -37,7 +49,6 @@ def publish_many(n: int) -> int:
     from editorial import services
     from editorial.models import BulletinTarget, PlanTopic
     from org.models import Unit, User
-    from tests.editorial.helpers import recording
 
     seed_demo("2025")
     users = {u.username: u for u in User.objects.filter(
@@ -53,7 +64,7 @@ def publish_many(n: int) -> int:
         services.reviewers_set(bulletin=bulletin, reviewers=[users["bientap1"]], user=users["truongban"])
         services.review_record(bulletin=bulletin, reviewer=users["bientap1"], decision="approve")
         services.bulletin_mark_approved(bulletin=bulletin)
-        audio = services.audio_upload(bulletin=bulletin, user=users["phongtt"], file=recording(1))
+        audio = services.audio_upload(bulletin=bulletin, user=users["phongtt"], file=_recording())
         services.audio_confirm(audio=audio, user=users["phongtt"])
         services.bulletin_sign_off(bulletin=bulletin, user=users["giamdoc"])
         services.bulletin_publish(bulletin=bulletin, user=users["vanphong"])

@@ -43,22 +43,24 @@ def approved_directive(units):
     """Issue and approve through the flow; with HUEY_IMMEDIATE off the fan-out job is only enqueued."""
     from coordination.models import Urgency
     from org.models import Unit, User
-    from workflows import services
-    from workflows.flows import DirectiveFlow
+    from workflows import engine
+    from workflows.directive import services as directive_services
+    from workflows.directive import steps as directive_steps
+    from workflows.directive.flow import DirectiveFlow
 
-    directive = services.directive_start(
+    directive = directive_services.directive_start(
         user=User.objects.get(username="phongtt"), issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"),
         title="Bench", instructions="", urgency=Urgency.objects.get(code="khan"),
         target_spec={"units": [u.pk for u in units]},
     )
-    task = services.open_task(directive, DirectiveFlow.approve)
-    services.task_run(task, User.objects.get(username="giamdoc"), services.directive_decide, approve=True)
+    task = engine.open_task(directive, DirectiveFlow.approve)
+    engine.task_run(task, User.objects.get(username="giamdoc"), directive_steps.approve_step, approve=True)
     return directive
 
 
 def naive(units) -> float:
     from coordination.models import Assignment, Directive
-    from workflows.flows import UnitAssignmentFlow
+    from workflows.directive.flow import UnitAssignmentFlow
 
     directive = Directive.objects.order_by("pk").first()
     start = time.perf_counter()
@@ -76,11 +78,11 @@ def main():
     old = runner.setup_databases()
     try:
         ours_units, naive_units = build_org(args.units)
-        from workflows import services
+        from workflows.directive import services as directive_services
 
         directive = approved_directive(ours_units)
         start = time.perf_counter()
-        created = services.directive_fan_out(directive.pk)
+        created = directive_services.fan_out(directive.pk)
         fanout_s = time.perf_counter() - start
         assert created == args.units, created
         naive_s = naive(naive_units)

@@ -42,10 +42,10 @@ def best_of(repeat: int, fn):
 
 def open_ours():
     from org.models import Structure, User
-    from workflows import reporting
+    from workflows.reporting import services as reporting_flow
 
     start = time.perf_counter()
-    period = reporting.period_open(user=User.objects.get(username="quanly"), kind="half_year", year=2099,
+    period = reporting_flow.period_open(user=User.objects.get(username="quanly"), kind="half_year", year=2099,
                                    structure=Structure.Y2025)
     elapsed = time.perf_counter() - start
     assert period.directive.assignments.count() == 556, period.directive.assignments.count()
@@ -55,7 +55,7 @@ def open_ours():
 def open_naive(period) -> float:
     """The same 556 units, one assignment and one StartHandle.run() per unit, each in its own transaction."""
     from coordination.models import Assignment, Directive
-    from workflows.flows import UnitAssignmentFlow
+    from workflows.directive.flow import UnitAssignmentFlow
 
     source = period.directive
     directive = Directive.objects.create(

@@ -38,7 +38,7 @@ HOME_ACTIONS: list[HomeAction] = [
                "coordination:directive_list", (Role.DRAFTER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER,
                                                 Role.OFFICE, Role.BOARD_SECRETARY), "gavel"),
     HomeAction(_("Nhiệm vụ của đơn vị"), _("Hàng chờ của đơn vị: tiếp nhận, giao tiếp cho xã/phường, báo cáo."),
-               "coordination:unit_queue_bulk",
+               "unitassignment:queue_bulk",
                (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER), "assignment"),
     HomeAction(_("Báo cáo định kỳ"), _("Báo cáo thống kê 6 tháng và năm: nhập số liệu, xem xét, tổng hợp, xuất Excel."),
                "coordination:report_periods", EVERYONE, "bar_chart"),

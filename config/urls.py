@@ -9,7 +9,6 @@ from coordination import urls as coordination_urls
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
-from workflows import urls as workflows_urls
 from workflows.viewsets import flow_apps
 
 from .views import HomeView
@@ -39,7 +38,7 @@ class CoordinationApp(Application):
     icon = Icon("hub")
     app_name = "coordination"
     menu_template_name = "coordination/app_menu.html"
-    urlpatterns = [*coordination_urls.urlpatterns, *workflows_urls.urlpatterns]
+    urlpatterns = coordination_urls.urlpatterns
 
 
 site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), NotificationsApp(), OrgApp()])

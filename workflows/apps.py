@@ -7,4 +7,7 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Quy trình")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Connecting receivers is why these are imported here: nothing else imports them.
+        from . import signals  # noqa: F401, PLC0415
+        from .bulletin import receivers as bulletin_receivers  # noqa: F401, PLC0415
+        from .directive import receivers as directive_receivers  # noqa: F401, PLC0415

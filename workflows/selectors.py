@@ -2,12 +2,8 @@
 tables, but our unit permissions live in direct-FK tables; this reads them in one query and annotates each
 task with its unit and directive, so list pages cost the same whatever the number of rows."""
 
-from datetime import datetime, timedelta
-
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, OuterRef, QuerySet, Subquery, When
-from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -57,18 +53,3 @@ def archive(user: User, flow_classes) -> QuerySet[Task]:
         Task.objects.filter(owner=user, finished__isnull=False, flow_task_type="HUMAN",
                             process__flow_class__in=flow_classes)
     ).order_by("-finished")
-
-
-def fan_outs_stalled(now: datetime | None = None) -> list[int]:
-    """Directives approved but not sent to their units ("Đang gửi tới đơn vị") whose fan-out task has waited
-    longer than FAN_OUT_GRACE_SECONDS: the job was lost with its worker (or failed for good). Oldest first."""
-    from .flows import DirectiveFlow
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.FAN_OUT_GRACE_SECONDS)
-    directive_ct = ContentType.objects.get_for_model(Directive)
-    return list(
-        Task.objects.filter(flow_task=DirectiveFlow.fan_out, status=STATUS.NEW, created__lt=cutoff,
-                            process__artifact_content_type=directive_ct)
-        .order_by("created", "pk").values_list("process__artifact_object_id", flat=True)
-    )

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from editorial.signals import approval_voided, bulletin_published
+from notifications.models import Kind
 from notifications.services import notify
 from org.models import Unit
 from org.selectors import people_with_permission
 
-from .services import task_notifications_are_suppressed
+from .engine import task_notifications_are_suppressed
 
 
 def _task_link(task: Task) -> str:
@@ -28,29 +28,15 @@ def notify_task_arrival(sender, instance: Task, created: bool, update_fields=Non
         return
     title = str(instance.flow_task.task_title or instance.flow_task)
     if instance.status == STATUS.ASSIGNED and instance.owner_id and not instance.started:
-        notify([instance.owner], kind="task_assigned", title=_("Việc mới: %(t)s") % {"t": title},
+        notify([instance.owner], kind=Kind.TASK_ASSIGNED, title=_("Việc mới: %(t)s") % {"t": title},
                link=_task_link(instance), dedupe_key=f"task:{instance.pk}:assigned:{instance.owner_id}")
     elif created and instance.status == STATUS.NEW and instance.owner_permission == "org.act_for_unit":
         unit = Unit.objects.filter(pk=instance.owner_permission_obj_pk).first()
         if unit:
-            notify([unit], kind="queue_task", title=_("Việc mới của đơn vị: %(t)s") % {"t": title},
+            notify([unit], kind=Kind.QUEUE_TASK, title=_("Việc mới của đơn vị: %(t)s") % {"t": title},
                    link=_task_link(instance), dedupe_key=f"task:{instance.pk}:queue")
     elif created and instance.status == STATUS.NEW and instance.owner_permission:
         # A queue task needing a role's permission (approve a directive, sign off, publish): its holders.
-        notify(list(people_with_permission(instance.owner_permission)), kind="queue_task",
+        notify(list(people_with_permission(instance.owner_permission)), kind=Kind.QUEUE_TASK,
                title=_("Việc mới chờ xử lý: %(t)s") % {"t": title}, link=_task_link(instance),
                dedupe_key=f"task:{instance.pk}:queue")
-
-
-@receiver(approval_voided)
-def end_process_on_voided_approval(sender, bulletin, **kwargs):
-    from .bulletin_services import process_cancel_on_void
-
-    process_cancel_on_void(bulletin)
-
-
-@receiver(bulletin_published)
-def resume_scheduled_publication(sender, bulletin, **kwargs):
-    from .bulletin_services import publication_resume
-
-    publication_resume(bulletin)

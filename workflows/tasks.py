@@ -11,19 +11,20 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from coordination.services import deadlines_scan
 
-from . import reporting, services
+from .directive import services as directive_services
+from .reporting import services as reporting_services
 
 
 @db_task(retries=2, retry_delay=5)
 def fan_out_job(directive_id: int) -> int:
-    return services.directive_fan_out(directive_id)
+    return directive_services.fan_out(directive_id)
 
 
 @db_periodic_task(crontab(minute="*"))
 @lock_task("fan-out-reconcile", ttl=settings.HUEY_LOCK_TTL)
 def reconcile_fan_outs_job() -> list[int]:
-    """Every minute: queue again the fan-outs whose job vanished (workflows.selectors.fan_outs_stalled)."""
-    return services.fan_outs_reconcile()
+    """Every minute: queue again the fan-outs whose job vanished (workflows.directive.selectors.fan_outs_stalled)."""
+    return directive_services.fan_outs_reconcile(enqueue=fan_out_job)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -36,4 +37,4 @@ def deadline_scan_job():
 @lock_task("reporting-periods-open", ttl=settings.HUEY_LOCK_TTL)
 def reporting_periods_open_job():
     """Hourly: open the half-year / annual period on its day (ReportingSchedule), once; catches up a missed day."""
-    return [p.pk for p in reporting.periods_open_due()]
+    return [p.pk for p in reporting_services.periods_open_due()]

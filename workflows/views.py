@@ -1,74 +1,38 @@
-"""Task pages: plain Django views handed `request.activation` by viewflow; each calls one service."""
+"""Pages every flow shares: the task page base (viewflow hands it `request.activation`; it runs one step),
+the form page and the one-button action page that start or change a flow, and "claim and open" a task."""
 
-from django import forms
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
+from viewflow.workflow.models import Task
 
 from common.forms import add_errors
-from coordination.forms import AssignmentReportForm
-from coordination.models import ReportRequirement
-from coordination.selectors import assignment_detail
 
-from . import services
-from .models import AssignmentProcess, DirectiveProcess
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Quyết định"), choices=[("approve", _("Đồng ý")), ("return", _("Trả lại"))],
-                                 widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Quyết định"),
-                                 choices=[("accept", _("Chấp nhận")), ("return", _("Trả lại để bổ sung"))],
-                                 widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class AcknowledgeForm(forms.Form):
-    planned_air_at = forms.DateTimeField(label=_("Thời điểm dự kiến phát"), required=False,
-                                         widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}))
-
-    def __init__(self, *args, requirements=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        if ReportRequirement.SCHEDULE not in requirements:
-            del self.fields["planned_air_at"]
-
-
-class ReviseForm(forms.Form):
-    title = forms.CharField(label=_("Trích yếu"), max_length=300)
-    instructions = forms.CharField(label=_("Nội dung chỉ đạo"), widget=forms.Textarea(attrs={"rows": 6}))
-
-
-class CloseForm(forms.Form):
-    summary = forms.CharField(label=_("Tổng kết"), widget=forms.Textarea(attrs={"rows": 5}))
+from . import engine
 
 
 class TaskView(FormView):
-    """A task page: shows the object, runs the service on a valid form, reports domain errors in the form."""
+    """A task page: shows the object, runs the step on a valid form, reports domain errors in the form."""
 
     template_name = "workflows/task.html"
-    submit_label = _("Hoàn thành")
-
-    def service_kwargs(self, form) -> dict:
-        return {}
+    submit_label = gettext_lazy("Hoàn thành")
 
     def run(self, form):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        process = self.request.activation.process
         context = super().get_context_data(**kwargs)
         context.update(activation=self.request.activation, task=self.request.activation.task,
-                       process=process, submit_label=self.submit_label)
-        if isinstance(process, AssignmentProcess):  # hasattr would load the artifact just to test it
-            context["assignment"] = assignment_detail(process.artifact_object_id)
-        if isinstance(process, DirectiveProcess):
-            context["directive"] = process.directive
+                       process=self.request.activation.process, submit_label=self.submit_label)
         return context
 
     def form_valid(self, form):
@@ -81,90 +45,50 @@ class TaskView(FormView):
         return HttpResponseRedirect(self.request.activation.get_success_url(self.request))
 
 
-class AcknowledgeView(TaskView):
-    form_class = AcknowledgeForm
-    submit_label = _("Xác nhận đã nhận")
-
-    def get_form_kwargs(self):
-        requirements = self.request.activation.process.assignment.directive.report_requirements
-        return {**super().get_form_kwargs(), "requirements": requirements}
-
-    def run(self, form):
-        services.assignment_acknowledge(self.request.activation, self.request.user,
-                                        planned_air_at=form.cleaned_data.get("planned_air_at"))
-
-
-def period_task_view(step: str, request):
-    """A periodic report's assignment uses the indicator pages (workflows/reporting_views.py) for its report and
-    review tasks; any other assignment keeps the pages below. None when the assignment is not a period's."""
-    from coordination.reporting_selectors import period_for_directive
-
-    from .reporting_views import PERIOD_TASK_VIEWS
-
-    if period_for_directive(request.activation.process.assignment.directive_id) is None:
-        return None
-    return PERIOD_TASK_VIEWS[step]
+def form_page(request, form, *, title: str, submit_label: str, run: Callable[[dict], object],
+              done: Callable[[object], HttpResponse]) -> HttpResponse:
+    """A page with one form that starts or changes a flow: on a valid POST `run(cleaned_data)`, then
+    `done(result)` (a message and a redirect); a domain error goes back into the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return done(result)
+    return render(request, "workflows/form_page.html", {"form": form, "title": title, "submit_label": submit_label})
 
 
-class ReportView(TaskView):
-    form_class = AssignmentReportForm
-    submit_label = _("Gửi báo cáo")
-
-    def dispatch(self, request, *args, **kwargs):
-        period_view = period_task_view("report", request)
-        if period_view is not None:
-            return period_view(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        requirements = self.request.activation.process.assignment.directive.report_requirements
-        return {**super().get_form_kwargs(), "requirements": requirements}
-
-    def run(self, form):
-        services.assignment_report(self.request.activation, self.request.user, **form.report_kwargs())
+def action(request, run: Callable[[], object], *, success: str, back: str) -> HttpResponse:
+    """A one-button POST action (submit, withdraw…): a message saying what happened, then back to `back`."""
+    try:
+        run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(back)
 
 
-class ReviewView(TaskView):
-    form_class = ReviewForm
-    submit_label = _("Ghi nhận")
+def task_claim_page(flow_class):
+    """One click from a bulletin or assignment page: take a task of `flow_class` from the queue, open its form."""
 
-    def dispatch(self, request, *args, **kwargs):
-        period_view = period_task_view("review", request)
-        if period_view is not None:
-            return period_view(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+    @login_required
+    @require_POST
+    def task_claim(request, task_pk):
+        task = Task.objects.filter(pk=task_pk, process__flow_class=flow_class).first()
+        if task is None:
+            raise Http404
+        try:
+            engine.task_claim(task, request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, reason or _("Không nhận được việc này."))
+            back = request.META.get("HTTP_REFERER", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                back = "/"
+            return redirect(back)
+        return redirect(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
 
-    def run(self, form):
-        services.assignment_review(self.request.activation, self.request.user,
-                                   accept=form.cleaned_data["decision"] == "accept",
-                                   comment=form.cleaned_data["comment"])
-
-
-class ApproveDirectiveView(TaskView):
-    form_class = DecisionForm
-    submit_label = _("Ghi nhận")
-
-    def run(self, form):
-        services.directive_decide(self.request.activation, self.request.user,
-                                  approve=form.cleaned_data["decision"] == "approve",
-                                  comment=form.cleaned_data["comment"])
-
-
-class ReviseDirectiveView(TaskView):
-    form_class = ReviseForm
-    submit_label = _("Gửi lại lãnh đạo")
-
-    def get_initial(self):
-        directive = self.request.activation.process.directive
-        return {"title": directive.title, "instructions": directive.instructions}
-
-    def run(self, form):
-        services.directive_revise(self.request.activation, self.request.user, **form.cleaned_data)
-
-
-class CloseDirectiveView(TaskView):
-    form_class = CloseForm
-    submit_label = _("Kết thúc văn bản")
-
-    def run(self, form):
-        services.directive_close(self.request.activation, self.request.user, summary=form.cleaned_data["summary"])
+    return task_claim

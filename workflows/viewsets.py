@@ -1,10 +1,13 @@
-"""viewflow's Material apps for the two flows, with our inbox/queue/archive querysets and columns."""
+"""viewflow's Material apps for the three flows, with our inbox/queue/archive querysets and columns; each app
+also mounts its flow package's own pages (urls.py), so they are named `bulletin:…`, `directive:…` and
+`unitassignment:…` like the flow's task pages."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon, viewprop
@@ -12,8 +15,11 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import FlowArchiveListView, FlowChartView, FlowInboxListView, FlowQueueListView
 
 from . import selectors
-from .bulletin import BulletinFlow
-from .flows import DirectiveFlow, UnitAssignmentFlow
+from .bulletin import urls as bulletin_urls
+from .bulletin.flow import BulletinFlow
+from .directive import urls as directive_urls
+from .directive.flow import DirectiveFlow, UnitAssignmentFlow
+from .reporting import urls as reporting_urls
 
 
 class TaskColumns:
@@ -38,8 +44,6 @@ class TaskColumns:
     subject.short_description = _("Nội dung")
 
     def deadline(self, task):
-        from django.utils import timezone
-
         if not task.assignment_deadline:
             return ""
         return timezone.localtime(task.assignment_deadline).strftime("%d/%m/%Y %H:%M")
@@ -137,7 +141,12 @@ class CoordinationFlowViewset(FlowAppViewset):
 
 def flow_apps():
     return [
-        CoordinationFlowViewset(BulletinFlow, icon=Icon("campaign"), title=_("Duyệt bản tin")),
-        CoordinationFlowViewset(UnitAssignmentFlow, icon=Icon("assignment"), title=_("Nhiệm vụ đơn vị")),
-        CoordinationFlowViewset(DirectiveFlow, icon=Icon("gavel"), title=_("Văn bản chỉ đạo")),
+        CoordinationFlowViewset(BulletinFlow, icon=Icon("campaign"), title=_("Duyệt bản tin"),
+                                urlpatterns=bulletin_urls.urlpatterns),
+        CoordinationFlowViewset(UnitAssignmentFlow, icon=Icon("assignment"), title=_("Nhiệm vụ đơn vị"),
+                                urlpatterns=[*directive_urls.assignment_urlpatterns,
+                                             *reporting_urls.assignment_urlpatterns]),
+        CoordinationFlowViewset(DirectiveFlow, icon=Icon("gavel"), title=_("Văn bản chỉ đạo"),
+                                urlpatterns=[*directive_urls.directive_urlpatterns,
+                                             *reporting_urls.directive_urlpatterns]),
     ]

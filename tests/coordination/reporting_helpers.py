@@ -7,10 +7,12 @@ from django.utils import timezone
 from coordination.models import Assignment, ReportingPeriod, UnitReport
 from org.models import Role, Structure, Unit, UnitKind
 from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
-from workflows import reporting, services
-from workflows.flows import UnitAssignmentFlow
-
-from .helpers import open_task
+from tests.workflows.directive.helpers import open_task
+from workflows import engine
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import UnitAssignmentFlow
+from workflows.reporting import services as reporting_flow
+from workflows.reporting import steps as reporting_steps
 
 DISTRICT = "huyen_thu_nghiem"
 COMMUNES = ["xa_thu_nhat", "xa_thu_hai", "xa_thu_ba"]
@@ -35,7 +37,7 @@ def open_period(user, capture, *, kind="half_year", year=None, structure=Structu
     """Next year's period by default, so that reports sent now are on time."""
     year = year or timezone.localdate().year + 1
     with capture(execute=True):
-        period = reporting.period_open(user=user, kind=kind, year=year, structure=structure)
+        period = reporting_flow.period_open(user=user, kind=kind, year=year, structure=structure)
     period.refresh_from_db()
     return period
 
@@ -46,16 +48,16 @@ def assignment(period: ReportingPeriod, codename: str) -> Assignment:
 
 
 def acknowledge(a: Assignment, officer) -> None:
-    services.task_run(open_task(a, UnitAssignmentFlow.acknowledge), officer, services.assignment_acknowledge)
+    engine.task_run(open_task(a, UnitAssignmentFlow.acknowledge), officer, directive_steps.acknowledge_step)
 
 
 def submit(a: Assignment, officer, values=None, notes="") -> UnitReport:
-    return services.task_run(open_task(a, UnitAssignmentFlow.report), officer, reporting.report_submit,
+    return engine.task_run(open_task(a, UnitAssignmentFlow.report), officer, reporting_steps.report_submit_step,
                              values=values, notes=notes)
 
 
 def review(a: Assignment, reviewer, *, accept=True, comment="") -> UnitReport:
-    return services.task_run(open_task(a, UnitAssignmentFlow.review), reviewer, reporting.report_review,
+    return engine.task_run(open_task(a, UnitAssignmentFlow.review), reviewer, reporting_steps.report_review_step,
                              accept=accept, comment=comment)
 
 

@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from coordination.models import Assignment, AssignmentEvent, Directive, ReportingPeriod
 from org.audit import history_actor
-from workflows.flows import DirectiveFlow
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+from workflows.directive.flow import DirectiveFlow
 
 COMMUNES = ["phuong_phuc_xa", "phuong_trang_tien", "xa_minh_phu"]
 RAW_CODES = ["pending_approval", "returned", "fanning_out", "in_progress", "cancelled", "received", "pending"]
@@ -44,18 +43,18 @@ def test_fan_out_job_records_the_approving_leader(directive, user, django_captur
 
 def test_cancel_records_the_actor_on_the_directive_and_every_cascaded_event(
         directive, user, client, django_capture_on_commit_callbacks):
-    from workflows import services
+    from workflows.directive import services as directive_services
 
     with django_capture_on_commit_callbacks(execute=True):
         approve(directive, user("giamdoc"))
     district = assignment_of(directive, "huyen_dong_anh")
     acknowledge(district, user("huyen_dong_anh"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.assignment_relay(assignment=district, user=user("huyen_dong_anh"),
+        directive_services.relay(assignment=district, user=user("huyen_dong_anh"),
                                   units=[unit("xa_kim_no"), unit("xa_uy_no")])
     canceller, reason = user("phongtt"), "Thay bằng văn bản khác"
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = services.directive_cancel(directive=directive, user=canceller, reason=reason)
+        cancelled = directive_services.directive_withdraw(directive=directive, user=canceller, reason=reason)
     assert len(cancelled) == 6  # 4 top-level + the district's 2 relayed communes
 
     directive.refresh_from_db()
@@ -77,12 +76,14 @@ def test_cancel_records_the_actor_on_the_directive_and_every_cascaded_event(
 
 
 def test_cancelled_period_records_who_cancelled_it(demo, user, django_capture_on_commit_callbacks):
-    from workflows import reporting, services
+    from workflows.directive import services as directive_services
+    from workflows.reporting import services as reporting_flow
 
     with django_capture_on_commit_callbacks(execute=True):
-        period = reporting.period_open(user=user("phongtt"), kind="half_year", year=2031)
+        period = reporting_flow.period_open(user=user("phongtt"), kind="half_year", year=2031)
     with django_capture_on_commit_callbacks(execute=True):
-        services.directive_cancel(directive=period.directive, user=user("giamdoc"), reason="Mở lại theo cơ cấu mới")
+        directive_services.directive_withdraw(directive=period.directive, user=user("giamdoc"),
+                                              reason="Mở lại theo cơ cấu mới")
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.CANCELLED
     rows = list(period.history.order_by("history_date", "history_id"))
@@ -91,10 +92,11 @@ def test_cancelled_period_records_who_cancelled_it(demo, user, django_capture_on
 
 
 def test_return_revise_return_keeps_both_comments_and_both_texts_on_the_page(directive, user, client):
-    from workflows import services
+    from workflows import engine
+    from workflows.directive import steps as directive_steps
 
     approve(directive, user("phogiamdoc"), approve=False, comment="Nêu rõ thời hạn phát")
-    services.task_run(open_task(directive, DirectiveFlow.revise), user("phongtt"), services.directive_revise,
+    engine.task_run(open_task(directive, DirectiveFlow.revise), user("phongtt"), directive_steps.revise_step,
                       title="Bản sửa lần một", instructions="<p>Phát bản tin 5 lần/ngày đến hết tháng</p>")
     approve(directive, user("giamdoc"), approve=False, comment="Bổ sung danh sách loa")
     directive.refresh_from_db()
@@ -176,10 +178,10 @@ def test_overdue_marking_is_in_the_history_as_the_system(directive, user, client
 
 
 def test_periods_nested_fan_out_records_the_relay_flag_in_history(demo, user, django_capture_on_commit_callbacks):
-    from workflows import reporting
+    from workflows.reporting import services as reporting_flow
 
     with django_capture_on_commit_callbacks(execute=True):
-        period = reporting.period_open(user=user("phongtt"), kind="annual", year=2032)
+        period = reporting_flow.period_open(user=user("phongtt"), kind="annual", year=2032)
     with django_capture_on_commit_callbacks(execute=True):
         approve(period.directive, user("giamdoc"))
     assert open_task(period.directive, DirectiveFlow.wait_assignments)

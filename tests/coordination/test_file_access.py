@@ -15,10 +15,9 @@ from django.urls import reverse
 
 from coordination.models import AssignmentEvidence, DirectiveAttachment, Urgency
 from org.models import Unit
-from workflows import services
-from workflows.flows import UnitAssignmentFlow
-
-from .helpers import acknowledge, approve, assignment_of, open_task, unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, open_task, unit
+from workflows.directive import services as directive_services
+from workflows.directive.flow import UnitAssignmentFlow
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
@@ -26,7 +25,7 @@ HTML = b"<!DOCTYPE html><html><body><script>fetch('/admin/')</script></body></ht
 
 
 def start(user, **kwargs):
-    return services.directive_start(
+    return directive_services.directive_start(
         user=user("phongtt"), issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), title="Phát bản tin bão",
         instructions="<p>Phát ngay</p>", urgency=Urgency.objects.get(code="hoa_toc"),
         target_spec={"units": [unit("phuong_phuc_xa").pk]}, report_requirements=["text", "files"], **kwargs)

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from coordination import selectors
 from coordination.models import Assignment, Directive, Urgency
 from org.models import Structure, Unit, UnitKind
-
-from .helpers import acknowledge, approve, assignment_of, issue, open_task, unit
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, open_task, unit
 
 
 def _running(user, capture, units):
@@ -73,7 +72,7 @@ def test_leaders_queue_lists_directives_waiting_for_approval(demo, user, client)
 def test_task_page_acknowledge_through_http(demo, user, client, django_capture_on_commit_callbacks):
     directive = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
     a = assignment_of(directive, "phuong_phuc_xa")
-    from workflows.flows import UnitAssignmentFlow
+    from workflows.directive.flow import UnitAssignmentFlow
 
     task = open_task(a, UnitAssignmentFlow.acknowledge)
     client.force_login(user("phuong_phuc_xa"))
@@ -132,9 +131,9 @@ def test_directive_filters(demo, user, client, django_capture_on_commit_callback
 
 def test_compose_directive_page(demo, user, client):
     client.force_login(user("phongtt"))
-    page = client.get("/coordination/directives/new/")
+    page = client.get("/directive/new/")
     assert page.status_code == 200
-    response = client.post("/coordination/directives/new/", {
+    response = client.post("/directive/new/", {
         "title": "Treo cờ Tổ quốc dịp Quốc khánh", "instructions": "<p>Treo cờ</p>",
         "issuing_unit": Unit.objects.get(code="SVHTT-TTBCXB").pk,
         "urgency": Urgency.objects.get(code="khan").pk, "target_sets": ["all_districts"],
@@ -142,20 +141,20 @@ def test_compose_directive_page(demo, user, client):
     })
     assert response.status_code == 302
     client.force_login(user("phuong_phuc_xa"))
-    assert client.get("/coordination/directives/new/").status_code == 403
+    assert client.get("/directive/new/").status_code == 403
 
 
 def test_bulk_acknowledge_reports_a_result_per_item(demo, user, client, django_capture_on_commit_callbacks):
     first = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
     second = _running(user, django_capture_on_commit_callbacks, [unit("phuong_phuc_xa")])
-    from workflows.flows import UnitAssignmentFlow
+    from workflows.directive.flow import UnitAssignmentFlow
 
     tasks = [open_task(assignment_of(d, "phuong_phuc_xa"), UnitAssignmentFlow.acknowledge) for d in (first, second)]
     client.force_login(user("phuong_phuc_xa"))
-    assert client.get("/coordination/queue/").status_code == 200
+    assert client.get("/unitassignment/queue/bulk/").status_code == 200
     other = _running(user, django_capture_on_commit_callbacks, [unit("phuong_truc_bach")])
     foreign = open_task(other.assignments.get(), UnitAssignmentFlow.acknowledge)
-    html = client.post("/coordination/queue/", {"action": "acknowledge",
+    html = client.post("/unitassignment/queue/bulk/", {"action": "acknowledge",
                                                 "tasks": [tasks[0].pk, tasks[1].pk, foreign.pk]}).content.decode()
     assert html.count("Đã xác nhận đã nhận") == 2
     assert "việc không còn trong hàng chờ" in html

@@ -27,12 +27,8 @@ from coordination.models import (
 from coordination.services import deadlines_scan, report_save_draft
 from notifications.models import Notification
 from org.models import Structure, Unit
-from workflows import reporting, services
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
-
-from ..clock import hanoi
-from .helpers import open_task
-from .reporting_helpers import (
+from tests.clock import hanoi
+from tests.coordination.reporting_helpers import (
     COMMUNES,
     DISTRICT,
     acknowledge,
@@ -44,6 +40,13 @@ from .reporting_helpers import (
     small_org,
     submit,
 )
+from tests.workflows.directive.helpers import open_task
+from workflows import engine
+from workflows.directive import services as directive_services
+from workflows.directive import steps as directive_steps
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
+from workflows.reporting import services as reporting_flow
+from workflows.reporting import steps as reporting_steps
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_opening_goes_through_the_directive_engine(period, org):
 
 def test_a_period_opens_once(period, user):
     with pytest.raises(AlreadyDone):
-        reporting.period_open(user=user("quanly"), kind="half_year", year=period.year, structure=Structure.CURRENT)
+        reporting_flow.period_open(user=user("quanly"), kind="half_year", year=period.year, structure=Structure.CURRENT)
     assert ReportingPeriod.objects.filter(kind="half_year", structure=Structure.CURRENT).count() == 1
 
 
@@ -90,7 +93,7 @@ def test_cancelling_the_directive_cancels_the_period_which_may_then_be_opened_ag
     commune = assignment(period, COMMUNES[0])
     acknowledge(commune, user(COMMUNES[0]))
     with django_capture_on_commit_callbacks(execute=True):
-        services.directive_cancel(directive=period.directive, user=user("quanly"), reason="Mở nhầm năm")
+        directive_services.directive_withdraw(directive=period.directive, user=user("quanly"), reason="Mở nhầm năm")
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.CANCELLED and period.closed_at is not None
     with pytest.raises(ValidationError, match="nhiệm vụ đã kết thúc"):
@@ -98,17 +101,17 @@ def test_cancelling_the_directive_cancels_the_period_which_may_then_be_opened_ag
     # The schedule does not bring it back; the division may open it again, as a new period and directive.
     ReportingSchedule.objects.update(structure=Structure.CURRENT)
     _cutoff, due, _opening = ReportingSchedule.objects.get(kind="half_year").dates(period.year)
-    assert [p.kind for p in reporting.periods_open_due(due)] == []
+    assert [p.kind for p in reporting_flow.periods_open_due(due)] == []
     again = open_period(user("quanly"), django_capture_on_commit_callbacks, year=period.year)
     assert again.pk != period.pk and again.status == ReportingPeriod.Status.OPEN
     assert again.directive_id != period.directive_id and again.directive.assignments.count() == 4
     with pytest.raises(AlreadyDone):
-        reporting.period_open(user=user("quanly"), kind="half_year", year=period.year, structure=Structure.CURRENT)
+        reporting_flow.period_open(user=user("quanly"), kind="half_year", year=period.year, structure=Structure.CURRENT)
 
 
 def test_only_the_issuing_division_opens_periods(org, user):
     with pytest.raises(PermissionDenied):
-        reporting.period_open(user=user(COMMUNES[0]), kind="half_year", year=2025, structure=Structure.CURRENT)
+        reporting_flow.period_open(user=user(COMMUNES[0]), kind="half_year", year=2025, structure=Structure.CURRENT)
     assert not ReportingPeriod.objects.exists()
 
 
@@ -116,8 +119,8 @@ def test_a_drafter_opens_and_a_leader_approves(org, user, django_capture_on_comm
     period = open_period(user("phongtt"), django_capture_on_commit_callbacks)
     assert period.directive.status == Directive.Status.PENDING_APPROVAL and not period.directive.assignments.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.task_run(open_task(period.directive, DirectiveFlow.approve), user("giamdoc"),
-                          services.directive_decide, approve=True)
+        engine.task_run(open_task(period.directive, DirectiveFlow.approve), user("giamdoc"),
+                          directive_steps.approve_step, approve=True)
     assert period.directive.assignments.count() == 4
 
 
@@ -164,7 +167,7 @@ def test_period_runs_to_the_city_aggregate(period, user, django_capture_on_commi
     assert city["values"] == district_report.values
     by_district = selectors.totals_by_district(period)
     assert by_district[district.unit_id]["values"] == city["values"]
-    reporting.period_finish(period=period, user=user("quanly"), summary="Đủ 4 đơn vị")
+    reporting_flow.period_finish(period=period, user=user("quanly"), summary="Đủ 4 đơn vị")
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.CLOSED
     assert period.directive.status == Directive.Status.CLOSED
@@ -183,10 +186,10 @@ def test_district_sends_an_accepted_commune_back_when_its_totals_are_returned(
                 enumerate(COMMUNES, start=1)}
     first = communes[COMMUNES[0]]
     with pytest.raises(PermissionDenied):  # not the commune itself, nor another commune
-        reporting.report_reopen(assignment=first, user=user(COMMUNES[1]), comment="x")
+        reporting_flow.report_send_back(assignment=first, user=user(COMMUNES[1]), comment="x")
     submit(district, district_officer)
     with pytest.raises(ValidationError, match="đã gửi báo cáo của mình"):  # the district's totals are sent
-        reporting.report_reopen(assignment=first, user=district_officer, comment="Sai số cụm loa")
+        reporting_flow.report_send_back(assignment=first, user=district_officer, comment="Sai số cụm loa")
     review(district, issuer, accept=False, comment="Xã Thứ Nhất: số cụm loa chưa khớp")
 
     # On its reopened report page the district finds the link beside the accepted commune.
@@ -194,7 +197,7 @@ def test_district_sends_an_accepted_commune_back_when_its_totals_are_returned(
     page_url = f"/unitassignment/{task.process_id}/report/{task.pk}/execute/"
     client.force_login(district_officer)
     html = client.get(page_url).content.decode()
-    reopen_url = f"/coordination/reports/assignments/{first.pk}/reopen/"
+    reopen_url = f"/unitassignment/reports/assignments/{first.pk}/send-back/"
     assert html.count("Trả lại để sửa") == 3 and reopen_url in html
     response = client.post(f"{reopen_url}?next={page_url}", {"comment": ""})
     assert "Trường này là bắt buộc" in response.content.decode()
@@ -314,7 +317,7 @@ def test_reports_are_seen_and_edited_only_by_their_units(period, user, client):
     acknowledge(a, user(COMMUNES[0]))
     task = open_task(a, UnitAssignmentFlow.report)
     with pytest.raises(PermissionDenied):
-        services.task_run(task, user(COMMUNES[1]), reporting.report_submit, values=figures(1))
+        engine.task_run(task, user(COMMUNES[1]), reporting_steps.report_submit_step, values=figures(1))
     with pytest.raises(PermissionDenied):
         report_save_draft(assignment=a, user=user(COMMUNES[1]), values={"sms_sent": 1})
     with pytest.raises(PermissionDenied):  # the district reviews, it does not fill in a commune's figures
@@ -338,7 +341,7 @@ def test_reports_are_seen_and_edited_only_by_their_units(period, user, client):
     html = client.get(f"/coordination/reports/{period.pk}/completeness/").content.decode()
     assert "Xã Thứ Hai" in html and "Xã Thứ Nhất" in html
     client.force_login(user(COMMUNES[0]))
-    assert client.get("/coordination/reports/open/").status_code == 403
+    assert client.get("/directive/reports/open/").status_code == 403
 
 
 def _walk_to_accepted(period, user):
@@ -467,7 +470,7 @@ def test_schedule_opens_the_period_once_on_its_day(org, user, django_capture_on_
         clock.move_to(hanoi(2025, 12, 3))  # a missed opening day is caught up before the due date
         assert [p.kind for p in ReportingPeriod.objects.filter(pk__in=job())] == ["annual"]
     # An explicit day is the same decision without the clock.
-    assert reporting.periods_open_due(date(2025, 12, 4)) == []
+    assert reporting_flow.periods_open_due(date(2025, 12, 4)) == []
 
 
 def test_admin_lists_the_seeded_indicators(demo, client, user):
@@ -486,15 +489,15 @@ def test_a_period_whose_due_day_has_passed_asks_for_a_new_due_date(org, user, cl
     with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=HANOI), tick=True):
         client.force_login(user("quanly"))
         form = {"kind": "half_year", "year": 2026, "structure": Structure.CURRENT}
-        page = client.post("/coordination/reports/open/", form)
+        page = client.post("/directive/reports/open/", form)
         assert page.status_code == 200
         assert "Hạn gửi của kỳ này (06/06/2026) đã qua" in page.content.decode()
         assert not ReportingPeriod.objects.filter(year=2026, kind="half_year").exclude(
             status=ReportingPeriod.Status.DRAFT).exists()
-        page = client.post("/coordination/reports/open/", {**form, "due_date": "2026-11-01"})
+        page = client.post("/directive/reports/open/", {**form, "due_date": "2026-11-01"})
         assert "đã qua" in page.content.decode()  # a new due date must not be past either
         with django_capture_on_commit_callbacks(execute=True):
-            page = client.post("/coordination/reports/open/", {**form, "due_date": "2026-12-20"})
+            page = client.post("/directive/reports/open/", {**form, "due_date": "2026-12-20"})
         assert page.status_code == 302
         period = ReportingPeriod.objects.get(year=2026, kind="half_year", status=ReportingPeriod.Status.OPEN)
         assert period.due_date == date(2026, 12, 20) and period.directive.deadline == period.deadline
@@ -506,5 +509,5 @@ def test_a_period_whose_due_day_has_passed_asks_for_a_new_due_date(org, user, cl
 
 def test_the_schedule_never_opens_a_period_after_its_due_day(org, user):
     with time_machine.travel(datetime(2027, 6, 7, 10, tzinfo=HANOI), tick=False):
-        assert reporting.periods_open_due() == []
+        assert reporting_flow.periods_open_due() == []
     assert not ReportingPeriod.objects.filter(year=2027).exclude(status=ReportingPeriod.Status.DRAFT).exists()

@@ -8,10 +8,9 @@ from common.errors import AlreadyDone
 from coordination.models import Directive, ReportingPeriod
 from org.models import Structure
 from tests.conftest import requires_postgres
-from workflows import reporting
-
-from .reporting_helpers import small_org
-from .test_concurrency import _in_threads
+from tests.coordination.reporting_helpers import small_org
+from tests.workflows.directive.test_concurrency import _in_threads
+from workflows.reporting import services as reporting_flow
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def test_two_openers_at_once_open_one_period(demo_transactional, user):
 
     def open_(i):
         try:
-            opened.append(reporting.period_open(user=openers[i], kind="annual", year=year,
+            opened.append(reporting_flow.period_open(user=openers[i], kind="annual", year=year,
                                                 structure=Structure.CURRENT))
         except AlreadyDone:
             pass

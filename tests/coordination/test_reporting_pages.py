@@ -5,10 +5,18 @@ from django.utils import timezone
 
 from coordination.models import ReportingPeriod, UnitReport
 from org.models import Structure
-from workflows.flows import UnitAssignmentFlow
-
-from .helpers import open_task
-from .reporting_helpers import COMMUNES, DISTRICT, acknowledge, assignment, figures, open_period, small_org, submit
+from tests.coordination.reporting_helpers import (
+    COMMUNES,
+    DISTRICT,
+    acknowledge,
+    assignment,
+    figures,
+    open_period,
+    small_org,
+    submit,
+)
+from tests.workflows.directive.helpers import open_task
+from workflows.directive.flow import UnitAssignmentFlow
 
 
 @pytest.fixture
@@ -18,17 +26,17 @@ def org(demo):
 
 def test_open_period_page(org, user, client, django_capture_on_commit_callbacks):
     client.force_login(user("quanly"))
-    assert client.get("/coordination/reports/open/").status_code == 200
+    assert client.get("/directive/reports/open/").status_code == 200
     year = timezone.localdate().year + 5  # a period nobody else opens, due in the future whatever the date
     data = {"kind": "annual", "year": year, "structure": Structure.CURRENT}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/coordination/reports/open/", data)
+        response = client.post("/directive/reports/open/", data)
     period = ReportingPeriod.objects.get(kind="annual", year=year, structure=Structure.CURRENT)
     assert response.status_code == 302 and response["Location"] == f"/coordination/reports/{period.pk}/"
     assert period.directive.assignments.count() == 4
     html = client.get(response["Location"]).content.decode()
     assert "Đã mở kỳ báo cáo và gửi tới các đơn vị." in html and f"Báo cáo thống kê thông tin cơ sở năm {year}" in html
-    again = client.post("/coordination/reports/open/", data)
+    again = client.post("/directive/reports/open/", data)
     assert again.status_code == 200 and "Kỳ báo cáo này đã được mở." in again.content.decode()
 
 

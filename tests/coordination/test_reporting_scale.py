@@ -14,10 +14,9 @@ from openpyxl import load_workbook
 from coordination import reporting_selectors as selectors
 from coordination.models import Assignment, UnitReport
 from org.models import Structure, UnitKind
-from workflows.flows import UnitAssignmentFlow
+from tests.coordination.reporting_helpers import figures, open_period
+from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
-
-from .reporting_helpers import figures, open_period
 
 
 @pytest.fixture

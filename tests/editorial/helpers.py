@@ -1,7 +1,4 @@
-"""Drive the editorial services as the BulletinFlow will, with the seeded cast:
-phongtt (drafter, Phòng TT-BC-XB), truyenthong (drafter, Phòng Truyền thông số), truongban (Board secretary),
-bientap1..3 (Board members), giamdoc / phogiamdoc (leaders), vanphong (Office), quanly (manager),
-phuong_phuc_xa (urban commune, Ba Đình), xa_minh_phu (rural commune, Sóc Sơn)."""
+"""Drive the editorial services as the BulletinFlow will, with the seeded cast (tests/cast.py names them by role)."""
 
 import io
 import wave
@@ -10,22 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from editorial import services
 from editorial.models import Bulletin, PlanTopic
-from org.models import Structure, Unit, User
+from tests.cast import division, person, unit  # noqa: F401 (re-exported to the editorial tests)
 
 BODY = ("<p>UBND TP. Hà Nội thông báo: ngày 2/9/2025 tổ chức kỷ niệm 80 năm Quốc khánh.</p>"
         "<p>Đề nghị các phường, xã treo cờ Tổ quốc và tuyên truyền trên hệ thống loa.</p>")
 
 
-def u(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-def unit(codename: str) -> Unit:
-    return Unit.objects.get(structure=Structure.Y2025, codename=codename)
-
-
-def division(code: str = "SVHTT-TTBCXB") -> Unit:
-    return Unit.objects.get(code=code, structure=Structure.CITY)
+u = person  # the short name these helpers' callers use
 
 
 def topic(number: int = 20, year: int = 2025) -> PlanTopic:

@@ -13,8 +13,7 @@ from common.errors import AlreadyDone
 from editorial import services, signals
 from editorial.models import Bulletin, BulletinAudio, EditorialSettings
 from editorial.speech import estimate_air_time_seconds
-
-from .helpers import approved, confirmed_recording, draft, fresh, recording, submit, u, upload, wav_bytes
+from tests.editorial.helpers import approved, confirmed_recording, draft, fresh, recording, submit, u, upload, wav_bytes
 
 
 @pytest.fixture
@@ -121,7 +120,7 @@ def test_confirm_only_the_approved_revisions_audio(demo):
     with pytest.raises(ValidationError, match="vừa được Ban biên tập duyệt"):
         services.audio_confirm(audio=early, user=u("phongtt"))
     bulletin = fresh(bulletin)
-    from .helpers import decide, open_round
+    from tests.editorial.helpers import decide, open_round
 
     open_round(bulletin, ["bientap1"])
     decide(bulletin, "bientap1")
@@ -176,7 +175,7 @@ def test_a_text_change_after_approval_voids_the_approval_and_the_audio(demo, sta
 
 
 def test_a_new_attachment_after_approval_also_voids_it(demo):
-    from .helpers import PNG
+    from tests.editorial.helpers import PNG
 
     bulletin = approved()
     confirmed_recording(bulletin)

@@ -14,8 +14,20 @@ from editorial.models import (
     ReviewDecision,
 )
 from editorial.models.reviews import RevisionImmutable
-
-from .helpers import MP4, PNG, communes, decide, division, draft, fresh, open_round, submit, u, unit, upload
+from tests.editorial.helpers import (
+    MP4,
+    PNG,
+    communes,
+    decide,
+    division,
+    draft,
+    fresh,
+    open_round,
+    submit,
+    u,
+    unit,
+    upload,
+)
 
 
 def test_drafter_creates_a_draft_of_their_division(demo):

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from editorial import selectors, services
 from editorial.models import BulletinAttachment, BulletinAudio
-
-from .helpers import PNG, approved, confirmed_recording, draft, fresh, recording, submit, u, upload
+from tests.editorial.helpers import PNG, approved, confirmed_recording, draft, fresh, recording, submit, u, upload
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 

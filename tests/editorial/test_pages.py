@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from editorial import selectors, services
 from editorial.models import Bulletin, BulletinAudio, PlanTopic
-
-from ..clock import hanoi
-from .helpers import (
+from tests.clock import hanoi
+from tests.editorial.helpers import (
     BODY,
     MP4,
     approved,

@@ -23,9 +23,19 @@ from editorial.models import (
 )
 from editorial.zalo import FileZaloSender, ZaloOAGroupSender, ZaloSender, ZaloSendError, ZaloSendResult
 from notifications.models import Notification
-
-from ..conftest import requires_postgres
-from .helpers import confirmed_recording, decide, draft, fresh, open_round, published, signed_off, submit, u, unit
+from tests.conftest import requires_postgres
+from tests.editorial.helpers import (
+    confirmed_recording,
+    decide,
+    draft,
+    fresh,
+    open_round,
+    published,
+    signed_off,
+    submit,
+    u,
+    unit,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -3,7 +3,7 @@ queue): renderings are found again by `reconcile_audio_renders`, Zalo messages b
 their claim's lease ends, scheduled bulletins by `publish_due_bulletins`. Each does its work once.
 
 A worker's death is played by raising a BaseException where the job would be killed: our code catches
-`Exception` only, so nothing after that point runs, as with SIGKILL (tests/workflows/test_reconcile_kill.py
+`Exception` only, so nothing after that point runs, as with SIGKILL (tests/workflows/directive/test_reconcile_kill.py
 kills a real consumer)."""
 
 from datetime import timedelta
@@ -17,8 +17,7 @@ from editorial import selectors, services, signals, tasks
 from editorial.models import Bulletin, BulletinAudio, BulletinEvent, ChannelDelivery, ZaloGroup, ZaloMessage
 from editorial.speech import EspeakBackend
 from editorial.zalo import ZaloSender, ZaloSendResult
-
-from .helpers import draft, fresh, published, signed_off, submit, u
+from tests.editorial.helpers import draft, fresh, published, signed_off, submit, u
 
 T0 = timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0))
 

@@ -7,8 +7,7 @@ from common.errors import AlreadyDone
 from editorial import selectors, services
 from editorial.models import Bulletin, Outcome, Priority, ReviewPolicy, ReviewRule
 from notifications.models import Notification
-
-from .helpers import approved, confirmed_recording, decide, draft, fresh, open_round, submit, u
+from tests.editorial.helpers import approved, confirmed_recording, decide, draft, fresh, open_round, submit, u
 
 
 def notifications_of(username, kind):

@@ -9,8 +9,7 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from notifications import services
 from notifications.models import Kind, Level, Notification
-
-from .conftest import session_cookie
+from tests.notifications.conftest import session_cookie
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 

@@ -13,8 +13,7 @@ from django.conf import settings
 
 from notifications.testing import WebSocketClient, database_url
 from org.models import User
-
-from .conftest import requires_redis, session_cookie
+from tests.notifications.conftest import requires_redis, session_cookie
 
 pytestmark = [requires_redis, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from notifications import push
-
-from .conftest import requires_redis
+from tests.notifications.conftest import requires_redis
 
 
 class Tab:

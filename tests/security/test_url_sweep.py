@@ -23,9 +23,9 @@ from coordination.models import Assignment, UnitReport
 from editorial.models import Bulletin, BulletinAudio
 from org.models import User
 from tests.coordination import reporting_helpers as reporting
-from tests.coordination.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
-from tests.workflows.test_bulletin_flow import choose, confirm_audio, publish, sign, submitted, through_board
-from workflows import services as flow_services
+from tests.workflows.bulletin.test_flow import choose, confirm_audio, publish, sign, submitted, through_board
+from tests.workflows.directive.helpers import acknowledge, approve, assignment_of, issue, report, review, unit
+from workflows.directive import services as directive_services
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint inside the module's scenario transaction
 
@@ -85,7 +85,7 @@ def _walk() -> Scenario:
     district = assignment_of(directive, DISTRICT_OFFICER)
     acknowledge(district, _u(DISTRICT_OFFICER))
     with capture(execute=True):
-        children = flow_services.assignment_relay(assignment=district, user=_u(DISTRICT_OFFICER),
+        children = directive_services.relay(assignment=district, user=_u(DISTRICT_OFFICER),
                                                   units=[unit("xa_kim_no"), unit("xa_uy_no")])
     commune = assignment_of(directive, TARGET_COMMUNE)
     acknowledge(commune, _u(TARGET_COMMUNE))
@@ -139,9 +139,9 @@ def _walk() -> Scenario:
 
 
 def flow_services_withdraw(bulletin: Bulletin) -> None:
-    from workflows import bulletin_services
+    from workflows.bulletin import services as bulletin_services
 
-    bulletin_services.bulletin_withdraw(bulletin=Bulletin.objects.get(pk=bulletin.pk), user=_u("phongtt"))
+    bulletin_services.withdraw(bulletin=Bulletin.objects.get(pk=bulletin.pk), user=_u("phongtt"))
 
 
 @pytest.fixture(scope="module")
@@ -233,19 +233,19 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         if node:
             return [{"process_pk": p, "task_pk": t} for p, t in s.tasks.get((label, node), [])[:2]]
         return [{"process_pk": p} for p in s.processes.get(label, [])[:2]]
-    if route.startswith("coordination/reports/assignments/"):
+    if route.startswith(("coordination/reports/assignments/", "unitassignment/reports/assignments/")):
         return [{"pk": pk} for pk in s.period_assignment_ids]
     if route.startswith("coordination/reports/<int:pk>/units/"):
         return [{"pk": s.period_ids[0], "unit_pk": u} for u in s.period_unit_ids]
-    if route.startswith("coordination/reports/"):
+    if route.startswith(("coordination/reports/", "directive/reports/")):
         return [{"pk": pk} for pk in s.period_ids]
-    if route.startswith("coordination/directives/"):
+    if route.startswith(("coordination/directives/", "directive/directives/")):
         return [{"pk": pk} for pk in s.directive_ids]
-    if route.startswith("coordination/assignments/"):
+    if route.startswith(("coordination/assignments/", "unitassignment/assignments/")):
         return [{"pk": pk} for pk in s.assignment_ids]
-    if route.startswith("coordination/tasks/"):
+    if route.startswith("bulletin/tasks/"):
         return [{"task_pk": pk} for pk in s.open_task_ids]
-    if route.startswith(("coordination/bulletins/", "editorial/<int:pk>/", "editorial/published/")):
+    if route.startswith(("bulletin/bulletins/", "editorial/<int:pk>/", "editorial/published/")):
         bindings = [{"pk": pk} for pk in s.bulletin_ids]
         if "number" in params:
             bindings = [{**b, "number": 1} for b in bindings]

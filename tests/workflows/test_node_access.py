@@ -13,11 +13,12 @@ from coordination import services as coordination
 from coordination.models import Directive, Urgency
 from editorial.models import Bulletin
 from org.models import Structure, Unit, User
+from tests.cast import DRAFTER, LEADERS, MANAGER
 from tests.editorial.helpers import draft, submit
-from workflows.bulletin import BulletinFlow
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows.bulletin.flow import BulletinFlow
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
+from workflows.engine import HumanTask
 from workflows.models import AssignmentProcess, BulletinProcess, DirectiveProcess
-from workflows.nodes import HumanTask
 
 ANONYMOUS = "anonymous"
 # district officer of Ba Đình, an officer of one of its communes (the target), one of another district's commune
@@ -25,8 +26,7 @@ ROLES = ["giamdoc", "phogiamdoc", "truongban", "bientap1", "bientap2", "bientap3
          "vanphong", "quanly", "admin", "quan_ba_dinh", "phuong_phuc_xa", "xa_minh_phu", ANONYMOUS]
 FLOWS = [BulletinFlow, DirectiveFlow, UnitAssignmentFlow]
 
-LEADERS = {"giamdoc", "phogiamdoc"}
-ISSUER = {"phongtt", "quanly"}  # Phòng Thông tin - Báo chí - Xuất bản, which drafts the bulletin and the directive
+ISSUER = {DRAFTER, MANAGER}  # Phòng Thông tin - Báo chí - Xuất bản, which drafts the bulletin and the directive
 
 # (flow, node, scenario) → who may be assigned and execute. Scenarios: the bulletin's review names bientap1;
 # "district" is Ba Đình's own assignment from the Department, "relayed" the one Ba Đình relayed to Phúc Xá.
@@ -59,7 +59,7 @@ def test_every_human_node_has_an_access_rule_and_a_row_in_the_table():
     listed = {(flow_class, name) for flow_class, name, _scenario in EXPECTED}
     for flow_class, node in human_nodes():
         assert isinstance(node, HumanTask) and node._may_do is not None, (
-            f"{flow_class.__name__}.{node.name} is a human step without an access rule (workflows.nodes.HumanTask)")
+            f"{flow_class.__name__}.{node.name} is a human step without an access rule (workflows.engine.HumanTask)")
         assert (flow_class, node.name) in listed, f"{flow_class.__name__}.{node.name} is missing from EXPECTED"
     assert listed == {(flow_class, node.name) for flow_class, node in human_nodes()}
 
@@ -183,13 +183,14 @@ def test_node_is_limited_to_who_may_do_it(client, processes, flow_class, name, s
 @pytest.fixture
 def review_round(demo, user):
     """A bulletin submitted through the flow, with bientap1 and bientap2 chosen by the Board secretary."""
-    from workflows import bulletin_services
-    from workflows import services as flow_services
+    from workflows import engine
+    from workflows.bulletin import services as bulletin_services
+    from workflows.bulletin import steps as bulletin_steps
 
     bulletin = draft()
-    bulletin_services.bulletin_submit(bulletin=bulletin, user=user("phongtt"))
-    flow_services.task_run(flow_services.open_task(bulletin, BulletinFlow.choose_reviewers), user("truongban"),
-                           bulletin_services.reviewers_choose, reviewers=[user("bientap1"), user("bientap2")])
+    bulletin_services.review_start(bulletin=bulletin, user=user("phongtt"))
+    engine.task_run(engine.open_task(bulletin, BulletinFlow.choose_reviewers), user("truongban"),
+                           bulletin_steps.choose_reviewers_step, reviewers=[user("bientap1"), user("bientap2")])
     tasks = {t.owner.username: t for t in Task.objects.filter(flow_task=BulletinFlow.review, status=STATUS.ASSIGNED,
                                                                  process__artifact_object_id=bulletin.pk)}
     return Bulletin.objects.get(pk=bulletin.pk), tasks
@@ -212,7 +213,7 @@ def test_a_released_review_is_not_anyones_and_the_secretary_hands_it_over(client
         response = client.get(page(BulletinFlow.review, action, task))
         assert response.status_code in (403, 404), action
     assert client.post(page(BulletinFlow.review, "assign", task)).status_code == 403
-    assert client.post(f"/coordination/tasks/{task.pk}/claim/").status_code == 302
+    assert client.post(f"/bulletin/tasks/{task.pk}/claim/").status_code == 403  # not a user of the bulletin app
     assert Task.objects.get(pk=task.pk).owner_id is None
 
     client.force_login(user("bientap1"))  # the named reviewer takes it back

@@ -11,17 +11,15 @@ from coordination import services as coordination
 from coordination.models import Directive, Urgency
 from editorial.models import Bulletin
 from org.models import Structure, Unit, User
+from tests.cast import DEPARTMENT, LEADERS
 from tests.editorial.helpers import draft, submit
-from workflows.bulletin import BulletinFlow
-from workflows.flows import DirectiveFlow, UnitAssignmentFlow
+from workflows.bulletin.flow import BulletinFlow
+from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.models import AssignmentProcess, BulletinProcess, DirectiveProcess
 
 ANONYMOUS = "anonymous"
 ROLES = ["giamdoc", "phogiamdoc", "truongban", "bientap1", "bientap2", "bientap3", "phongtt", "truyenthong",
          "vanphong", "quanly", "admin", "quan_ba_dinh", "phuong_phuc_xa", "xa_minh_phu", ANONYMOUS]
-LEADERS = {"giamdoc", "phogiamdoc"}
-DEPARTMENT = LEADERS | {"truongban", "bientap1", "bientap2", "bientap3", "phongtt", "truyenthong", "vanphong",
-                        "quanly"}
 
 
 def _unit(codename):
@@ -66,9 +64,9 @@ def _refused(response) -> bool:
 
 # url (from the fixture's objects) → who may use the page
 ACTION_PAGES = {
-    "correct": (lambda o: f"/coordination/bulletins/{o['bulletin'].pk}/correct/", {"phongtt"}),
-    "cancel": (lambda o: f"/coordination/directives/{o['directive'].pk}/cancel/", LEADERS | {"phongtt", "quanly"}),
-    "new directive": (lambda o: "/coordination/directives/new/", DEPARTMENT),
+    "correct": (lambda o: f"/bulletin/bulletins/{o['bulletin'].pk}/correct/", {"phongtt"}),
+    "cancel": (lambda o: f"/directive/directives/{o['directive'].pk}/cancel/", LEADERS | {"phongtt", "quanly"}),
+    "new directive": (lambda o: "/directive/new/", DEPARTMENT),
     "new bulletin": (lambda o: "/editorial/new/", {"phongtt", "truyenthong"}),
 }
 

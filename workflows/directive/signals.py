@@ -1,0 +1,11 @@
+"""What the directive flow's steps announce. A step runs inside a task page, and the code that reacts needs
+the flow classes (whose task pages import the steps), so the steps send these and `receivers.py` reacts."""
+
+from django.dispatch import Signal
+
+# A leader approved a directive (DirectiveFlow.approve): receivers.py queues its fan-out job after commit.
+directive_approved = Signal()  # directive_id
+
+# A top-level unit's assignment was accepted (UnitAssignmentFlow.review, or a period report's review): the
+# directive's wait for its units (DirectiveFlow.wait_assignments) may end; receivers.py checks after commit.
+unit_finished = Signal()  # directive_id
