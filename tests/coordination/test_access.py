@@ -3,13 +3,12 @@ against each rule, on a directive of Phòng TT-BC-XB to Ba Đình that Ba Đình
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
 from coordination import access, selectors
 from coordination import services as coordination
 from coordination.models import Directive, Urgency
 from org.models import Unit, User
-from tests.workflows.directive.helpers import unit
+from tests.cast import unit
 
 ROLES = ["giamdoc", "phogiamdoc", "truongban", "bientap1", "phongtt", "truyenthong", "vanphong", "quanly", "admin",
          "quan_ba_dinh", "phuong_phuc_xa", "xa_minh_phu"]
@@ -95,15 +94,3 @@ def test_services_refuse_who_access_refuses(objects, user):
         coordination.assignment_cancel(assignment=objects["relayed"], user=user("phuong_phuc_xa"), reason="x")
     with pytest.raises(PermissionDenied):
         coordination.directive_decide(directive=objects["directive"], user=user("phongtt"), approve=True)
-
-
-@pytest.mark.parametrize("page, allowed", [
-    ("unitassignment:relay", "quan_ba_dinh"),
-    ("unitassignment:officer", "phongtt"),
-    ("unitassignment:cancel", "phongtt"),
-])
-def test_the_assignment_pages_ask_access(client, objects, user, page, allowed):
-    url = reverse(page, args=[objects["district"].pk])
-    for name in ("quan_ba_dinh", "phongtt", "phuong_phuc_xa"):
-        client.force_login(user(name))
-        assert (client.get(url).status_code == 200) == (name == allowed), (page, name)

@@ -7,7 +7,7 @@ from coordination import services as coordination
 from coordination.models import Directive, Urgency
 from notifications.models import Kind, Level, Notification
 from org.models import Unit
-from tests.workflows.directive.helpers import unit
+from tests.cast import unit
 
 
 def test_cancelling_an_assignment_tells_the_unit_with_its_own_kind(demo, user, django_capture_on_commit_callbacks):
