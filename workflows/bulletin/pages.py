@@ -4,12 +4,12 @@ Board, withdraw, cancel a set publication time, correct a published text."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.http import object_or_404
 from editorial import access as editorial_access
 from editorial.forms import CorrectionForm
 from editorial.selectors import bulletin_for_user
@@ -19,10 +19,7 @@ from . import services
 
 
 def _bulletin_or_404(request, pk):
-    bulletin = bulletin_for_user(request.user, pk)
-    if bulletin is None:
-        raise Http404
-    return bulletin
+    return object_or_404(bulletin_for_user(request.user, pk))
 
 
 def _page(bulletin) -> str:

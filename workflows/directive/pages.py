@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from common.http import object_or_404
 from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
@@ -51,10 +51,7 @@ def directive_create(request):
 
 
 def _assignment_or_404(request, pk):
-    assignment = coordination_selectors.assignment_for_user(request.user, pk)
-    if assignment is None:
-        raise Http404
-    return assignment
+    return object_or_404(coordination_selectors.assignment_for_user(request.user, pk))
 
 
 @login_required
@@ -97,9 +94,7 @@ def assignment_cancel(request, pk):
 
 @login_required
 def directive_cancel(request, pk):
-    directive = coordination_selectors.directive_for_user(request.user, pk)
-    if directive is None:
-        raise Http404
+    directive = object_or_404(coordination_selectors.directive_for_user(request.user, pk))
     if not coordination_access.can_cancel(request.user, directive):
         raise PermissionDenied(_("Bạn không được hủy văn bản này."))
     return form_page(

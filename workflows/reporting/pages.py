@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from common.http import object_or_404
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination.models import Directive
@@ -54,9 +55,7 @@ def period_open(request):
 @login_required
 def period_finish(request, pk):
     _require_issuer(request.user)
-    period = selectors.period_for_user(request.user, pk)
-    if period is None:
-        raise Http404
+    period = object_or_404(selectors.period_for_user(request.user, pk))
     form = PeriodFinishForm(request.POST or None)
 
     def done(_period):
