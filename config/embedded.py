@@ -17,9 +17,10 @@ class ThreadedConsumer(Consumer):
 
 
 def start_embedded_consumer(*, workers: int | None = None) -> ThreadedConsumer:
-    from django.conf import settings
-    from django.utils.module_loading import autodiscover_modules
-    from huey.contrib.djhuey import HUEY
+    # imported here, not at the top: `serve` imports this module before Django's apps are ready
+    from django.conf import settings  # noqa: PLC0415
+    from django.utils.module_loading import autodiscover_modules  # noqa: PLC0415
+    from huey.contrib.djhuey import HUEY  # noqa: PLC0415
 
     autodiscover_modules("tasks")  # as run_huey does: registers every app's jobs and periodic tasks
 

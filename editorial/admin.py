@@ -20,6 +20,7 @@ from .models import (
     ZaloGroup,
     ZaloMessage,
 )
+from .services import zalo_message_retry
 
 
 @admin.register(PlanTopic)
@@ -126,8 +127,6 @@ class ZaloMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Gửi lại các tin nhắn lỗi đã chọn"))
     def retry(self, request, queryset):
-        from .services import zalo_message_retry
-
         done = 0
         for message in queryset.filter(status=ZaloMessage.Status.FAILED):
             try:

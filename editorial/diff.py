@@ -9,6 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -102,8 +103,6 @@ def _snapshot_label(revision, name: str) -> str:
     if name == "plan_topic":
         return str(revision.plan_topic) if revision.plan_topic_id else ""
     if name == "air_window":
-        from django.utils import formats, timezone
-
         parts = [formats.date_format(timezone.localtime(v), "d/m/Y H:i") if v else "…"
                  for v in (revision.air_from, revision.air_until)]
         return " – ".join(parts) if revision.air_from or revision.air_until else ""

@@ -26,6 +26,7 @@ from .models import (
     Outcome,
     PlanTopic,
     ReviewAssignment,
+    ReviewComment,
     ReviewDecision,
     ZaloMessage,
 )
@@ -200,8 +201,6 @@ def bulletin_revisions(bulletin: Bulletin) -> list[BulletinRevision]:
 
 
 def _comments():
-    from .models import ReviewComment
-
     return ReviewComment.objects.select_related("author")
 
 

@@ -159,8 +159,6 @@ def comment_add(request, pk, number):
 
 
 def bulletin_url(bulletin) -> str:
-    from django.urls import reverse
-
     return reverse("editorial:bulletin_detail", args=[bulletin.pk])
 
 

@@ -196,7 +196,7 @@ def _after_notify_commit(deliveries: list[tuple[int, PushMessage]], email_now: l
         logger.exception("notification push failed; clients will catch up on reconnect")
     if email_now:
         try:
-            from .tasks import send_notification_emails
+            from .tasks import send_notification_emails  # noqa: PLC0415 (tasks imports this module)
 
             send_notification_emails(email_now)
         except Exception:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from django.db import connection
+
 from . import push
 
 
@@ -42,8 +44,6 @@ def captured_pushes() -> Iterator[list[tuple[int, dict]]]:
 def database_url() -> str:
     """The database this process uses (the test database under the test runner), as a DATABASE_URL for a
     child process: a daphne or a sender in another process must write and read the same rows."""
-    from django.db import connection
-
     s = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{s['NAME']}"

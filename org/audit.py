@@ -67,7 +67,7 @@ def history_user_get(instance=None, request=None, **kwargs):
 def history_records(name, **options):
     """The HistoricalRecords every audited model uses (same actor rule everywhere). `name` is the history
     table's Vietnamese verbose name (simple-history's default, "historical …", is not translatable)."""
-    from simple_history.models import HistoricalRecords
+    from simple_history.models import HistoricalRecords  # noqa: PLC0415 (models modules call this while apps load)
 
     return HistoricalRecords(get_user=history_user_get, verbose_name=name, verbose_name_plural=name, **options)
 

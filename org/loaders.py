@@ -30,7 +30,7 @@ def _district_code(code: int) -> str:
 
 def specs_current() -> list[UnitSpec]:
     """Hanoi's commune-level units since 1/7/2025 (two-tier local government): no district level."""
-    from vietnam_provinces import Ward
+    from vietnam_provinces import Ward  # noqa: PLC0415 (a large data package: read only to load this structure)
 
     hanoi = (w for w in Ward.iter_all() if int(w.province_code) == HANOI_PROVINCE_CODE)
     wards = sorted(hanoi, key=lambda w: int(w.code))

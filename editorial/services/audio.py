@@ -20,7 +20,7 @@ from common.files import private_storage
 from org.audit import records_actor
 from org.models import User
 
-from .. import access
+from .. import access, selectors
 from ..models import (
     Bulletin,
     BulletinAudio,
@@ -99,7 +99,7 @@ def _queue_rendering(bulletin: Bulletin, revision: BulletinRevision, user: User,
 
 
 def _enqueue_render(audio_id: int) -> None:
-    from ..tasks import render_audio
+    from ..tasks import render_audio  # noqa: PLC0415 (tasks imports the services)
 
     try:
         render_audio(audio_id)
@@ -162,8 +162,7 @@ def audio_render(*, audio_id: int) -> BulletinAudio:
 def audio_renders_reconcile(now: datetime | None = None) -> list[int]:
     """Queue again every rendering whose job vanished (the periodic reconciler); the claim in audio_render
     makes a queued-twice or still-running job render once. Returns the recordings queued."""
-    from .. import selectors
-    from ..tasks import render_audio
+    from ..tasks import render_audio  # noqa: PLC0415 (tasks imports the services)
 
     stalled = selectors.audio_renders_stalled(now)
     for audio_id in stalled:

@@ -34,6 +34,7 @@ from ..models import (
     ReviewDecision,
 )
 from ..richtext import body_is_empty
+from ..selectors import reviewer_is_assigned
 from ..speech import estimate_air_time_seconds
 from ..uploads import attachment_validate
 from .common import event, locked, require
@@ -296,8 +297,6 @@ def bulletin_correct(*, bulletin: Bulletin, user: User, title: str, body: str, s
 def comment_add(*, revision: BulletinRevision, user: User, body: str, quote: str = "") -> ReviewComment:
     """A remark on one revision (drafters, the Board, leaders, the Office)."""
     bulletin = revision.bulletin
-    from ..selectors import reviewer_is_assigned
-
     require(access.can_comment(user, bulletin) or reviewer_is_assigned(bulletin, user),
             _("Bạn không được góp ý cho bản tin này."))
     if not body.strip():

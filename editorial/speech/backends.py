@@ -118,7 +118,7 @@ class SpeechBackend(ABC):
         self.timeout = timeout
 
     @abstractmethod
-    def _command(self, output_path: Path) -> list[str]:
+    def command_line(self, output_path: Path) -> list[str]:
         """The argument list that reads text on stdin and writes a WAV to output_path."""
 
     def prepare_text(self, text: str) -> str:
@@ -147,7 +147,7 @@ class SpeechBackend(ABC):
         return RenderResult(path=output_path, duration_seconds=duration, backend=self.name, voice=self.voice)
 
     def _run_engine(self, text: str, output_path: Path) -> None:
-        _run(self._command(output_path), text, self.timeout, self.name)
+        _run(self.command_line(output_path), text, self.timeout, self.name)
 
 
 class EspeakBackend(SpeechBackend):
@@ -170,7 +170,7 @@ class EspeakBackend(SpeechBackend):
         self.words_per_minute = words_per_minute
         self.executable = executable
 
-    def _command(self, output_path: Path) -> list[str]:
+    def command_line(self, output_path: Path) -> list[str]:
         exe = _resolve_executable(self.executable, "Install the Debian package espeak-ng.")
         # -b 1: the input is UTF-8 whatever the server locale is (a C locale would garble the diacritics).
         rate = str(self.words_per_minute)
@@ -212,7 +212,7 @@ class PiperBackend(SpeechBackend):
         if not self.config_path.is_file():
             raise SpeechError(f"Piper voice model config {self.config_path} does not exist.")
 
-    def _command(self, output_path: Path) -> list[str]:
+    def command_line(self, output_path: Path) -> list[str]:
         self._check_model()
         exe = _resolve_executable(self.executable, "Install Piper and set its path in the settings.")
         # Underscore spellings are accepted by both the C++ binary and the Python piper-tts CLI.

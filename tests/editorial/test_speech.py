@@ -360,7 +360,7 @@ def test_piper_render_with_a_stand_in_executable(tmp_path):
     piper.chmod(0o755)
     backend = PiperBackend(fake_model(tmp_path), executable=str(piper), speaker=1, length_scale=1.1)
 
-    command = backend._command(tmp_path / "x.wav")
+    command = backend.command_line(tmp_path / "x.wav")
     assert command[1:] == [
         "--model",
         str(tmp_path / "vi_VN-test-medium.onnx"),
