@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import AlreadyDone
-from coordination.access import may_issue_for as user_can_issue
+from coordination import access as coordination_access
 from coordination.models import Assignment, Directive, ReportRequirement, Urgency
 from coordination.services import assignment_reopen, assignment_report, assignment_review
-from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import Structure, Unit, UnitKind, User
 
@@ -195,7 +194,7 @@ def period_prepare(*, user: User, kind: str, year: int, structure: str,
     The caller creates the directive next; a period that already has one raises AlreadyDone.
     `due_date` replaces the calendar's due day. A period whose due day has passed is refused: opening it would
     mark every unit overdue and escalate all of them within a minute."""
-    if not user_can_issue(user, period_issuing_unit()):
+    if not coordination_access.may_issue_for(user, period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được mở kỳ báo cáo."))
     if kind not in PeriodKind.values:
         raise ValidationError({"kind": _("Loại kỳ báo cáo không hợp lệ.")})
@@ -266,7 +265,7 @@ def period_attach_directive(*, period: ReportingPeriod, directive: Directive) ->
 @transaction.atomic
 def period_close(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
     """Mark the period finished (its directive is closed by the flow's close task)."""
-    if not user_can_issue(user, period_issuing_unit()):
+    if not coordination_access.may_issue_for(user, period_issuing_unit()):
         raise PermissionDenied(_("Chỉ Phòng Thông tin - Báo chí - Xuất bản được kết thúc kỳ báo cáo."))
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.status != ReportingPeriod.Status.OPEN:
@@ -303,11 +302,6 @@ def is_aggregating(assignment: Assignment) -> bool:
     return assignment.unit.kind == UnitKind.DISTRICT
 
 
-def _require_officer(user: User, assignment: Assignment) -> None:
-    if not org_selectors.user_can_act_for(user, assignment.unit):
-        raise PermissionDenied(_("Bạn chỉ được nhập báo cáo của đơn vị mình."))
-
-
 def _report_locked(period: ReportingPeriod, assignment: Assignment) -> UnitReport:
     report, _created = UnitReport.objects.get_or_create(
         assignment=assignment, defaults={"period": period, "unit_id": assignment.unit_id})
@@ -315,7 +309,8 @@ def _report_locked(period: ReportingPeriod, assignment: Assignment) -> UnitRepor
 
 
 def _editable_assignment(user: User, assignment: Assignment) -> tuple[Assignment, ReportingPeriod]:
-    _require_officer(user, assignment)
+    coordination_access.require(coordination_access.may_work_on(user, assignment),
+                                _("Bạn chỉ được nhập báo cáo của đơn vị mình."))
     period = _period_of(assignment)
     assignment = Assignment.objects.select_for_update().select_related("unit", "directive").get(pk=assignment.pk)
     if assignment.status not in EDITABLE:

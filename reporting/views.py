@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.http import object_or_404, xlsx_response
-from coordination.access import may_issue_for as user_can_issue
+from coordination import access as coordination_access
 from org.models import Unit, UnitKind
 
 from . import selectors
@@ -25,7 +25,7 @@ def _period_or_404(request, pk):
 
 
 def _can_manage(user) -> bool:
-    return user_can_issue(user, selectors.period_issuing_unit())
+    return coordination_access.may_issue_for(user, selectors.period_issuing_unit())
 
 
 @login_required
