@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon, viewprop
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import FlowArchiveListView, FlowChartView, FlowInboxListView, FlowQueueListView
+from viewflow.workflow.flow.views.dashboard import DashboardProcessListView
 
 from . import selectors
 from .bulletin import urls as bulletin_urls
@@ -71,6 +72,14 @@ class ArchiveView(TaskColumns, FlowArchiveListView):
         return selectors.archive(self.request.user, [self.flow_class])
 
 
+class ProcessListView(DashboardProcessListView):
+    """viewflow's list of a flow's processes, newest first (its own queryset has no order, so its pages could
+    repeat or skip rows)."""
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-created", "-pk")
+
+
 class ChartView(FlowChartView):
     """The flow's chart for anyone who uses the app; one process's steps only for a process of this flow that
     the user may see (viewflow draws any id, even one that does not exist)."""
@@ -119,6 +128,7 @@ class CoordinationFlowViewset(FlowAppViewset):
     queue_view_class = QueueView
     archive_view_class = ArchiveView
     chart_view_class = ChartView
+    process_list_view_class = ProcessListView
 
     @viewprop
     def dashboard_view(self):

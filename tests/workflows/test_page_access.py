@@ -2,10 +2,13 @@
 details open only for a process the visitor may see, and nobody is shown a link that answers 403."""
 
 import re
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.paginator import UnorderedObjectListWarning
 from django.db.models import F
+from django.urls import reverse
 
 from coordination import services as coordination
 from coordination.models import Directive, Urgency
@@ -175,3 +178,12 @@ def test_the_menu_shows_a_flow_app_only_to_who_may_use_it(client, demo, role):
         assert (f'href="{prefix}"' in html) == shown, (role, prefix)
         response = client.get(prefix, follow=True)
         assert (response.status_code == 200) == shown, (role, prefix, response.status_code)
+
+
+def test_process_lists_page_in_a_stable_order(client, objects):
+    """viewflow's process list paginates; an unordered queryset could repeat or skip processes between pages."""
+    client.force_login(User.objects.get(username="giamdoc"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        for flow in ("bulletin", "directive", "unitassignment"):
+            assert client.get(reverse(f"{flow}:process_list")).status_code == 200, flow
