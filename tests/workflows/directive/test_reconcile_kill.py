@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (huey on Redis); CI's second run has it"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # tests/workflows/directive/ → the repository
 COMMUNES = 526
 
 
