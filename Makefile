@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
-STRUCTURE ?= 2025
+STRUCTURE ?= current
 
 .PHONY: run test install system-run system-test messages lint bench clean
 

@@ -11,7 +11,7 @@ from coordination.services import reference_data_ensure
 from editorial.services import editorial_reference_ensure, plan_topics_load
 from org.loaders import CITY_CODE, LOADERS
 from org.models import Role, Structure, Unit, UnitKind, User
-from org.services import PersonSpec, UnitSpec, people_ensure, units_sync
+from org.services import PersonSpec, UnitSpec, people_ensure, structure_in_force_set, units_sync
 from reporting.services import reporting_reference_ensure
 
 DEPARTMENT_UNITS = [
@@ -86,8 +86,9 @@ def officer_specs(structure: str) -> list[PersonSpec]:
 
 
 @transaction.atomic
-def seed_demo(structure: str = "2025") -> DemoResult:
-    """Idempotent. The management command refuses it when DEBUG is off (shared demo password)."""
+def seed_demo(structure: str = Structure.CURRENT) -> DemoResult:
+    """Idempotent. Loads one structure (the current one by default, the plan's 2025 one on request) and puts it in
+    force. The management command refuses it when DEBUG is off (shared demo password)."""
     units_sync(LOADERS[structure]())
     units_sync(department_specs())
     topics_created = plan_topics_load()
@@ -101,6 +102,7 @@ def seed_demo(structure: str = "2025") -> DemoResult:
     ]
     created = people_ensure(people + officer_specs(structure), password=settings.DEMO_PASSWORD)
     User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)
+    structure_in_force_set(structure=structure)
     local = Unit.objects.filter(structure=structure)
     return DemoResult(
         units=Unit.objects.count(),

@@ -21,7 +21,7 @@ class HomeAction:
 EVERYONE = tuple(Role.values)
 
 HOME_ACTIONS: list[HomeAction] = [
-    HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, quận/huyện, xã/phường và người phụ trách."),
+    HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, các đơn vị hành chính và người phụ trách."),
                "org:unit:index", EVERYONE, "account_tree"),
     HomeAction(_("Bản tin phát thanh"), _("Soạn bản tin, trình Ban biên tập, theo dõi duyệt, âm thanh và phát hành."),
                "editorial:bulletin_list", (Role.DRAFTER, Role.BOARD_SECRETARY, Role.BOARD_MEMBER, Role.DIRECTOR,

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import MultipleFileField
 from common.ids import ModelMultipleIdField
-from org.models import Unit, UnitKind
-from org.targets import TARGET_SETS
+from org.models import Unit
+from org.targets import TARGET_SETS, target_fields_limit
 
+from . import selectors as coordination_selectors
 from .models import Assignment, ReportRequirement, Urgency
 from .services import BROADCAST_CHANNELS
 
@@ -51,11 +52,8 @@ class DirectiveForm(forms.Form):
     target_sets = forms.MultipleChoiceField(label=_("Nhóm đơn vị nhận"), required=False,
                                             choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
     district_communes = ModelMultipleIdField(
-        label=_("Các xã/phường của quận/huyện"), required=False,
-        queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))
-    target_units = ModelMultipleIdField(
-        label=_("Đơn vị cụ thể"), required=False,
-        queryset=Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DIVISION]))
+        label=_("Các xã/phường của quận/huyện"), required=False, queryset=Unit.objects.none())
+    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False, queryset=Unit.objects.none())
     attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
     report_requirements = forms.MultipleChoiceField(label=_("Yêu cầu báo cáo"), choices=ReportRequirement.choices,
                                                     initial=[ReportRequirement.TEXT],
@@ -64,11 +62,12 @@ class DirectiveForm(forms.Form):
     def __init__(self, *args, issuing_units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = issuing_units if issuing_units is not None else Unit.objects.none()
+        self.structure = target_fields_limit(self)  # only the structure in force is offered
 
     def target_spec(self) -> dict:
         data = self.cleaned_data
         return {"sets": data["target_sets"], "units": [u.pk for u in data["target_units"]],
-                "district_communes": [u.pk for u in data["district_communes"]]}
+                "district_communes": [u.pk for u in data.get("district_communes", [])], "structure": self.structure}
 
 
 class RelayForm(forms.Form):
@@ -88,8 +87,15 @@ class AssignmentFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái"), required=False,
                                choices=[("", _("Tất cả"))] + list(Assignment.Status.choices))
     overdue = forms.BooleanField(label=_("Chỉ đơn vị quá hạn"), required=False)
-    parent_unit = forms.ModelChoiceField(label=_("Thuộc quận/huyện"), required=False,
-                                         queryset=Unit.objects.filter(kind=UnitKind.DISTRICT))
+    parent_unit = forms.ModelChoiceField(label=_("Thuộc quận/huyện"), required=False, queryset=Unit.objects.none())
+
+    def __init__(self, *args, directive=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = coordination_selectors.directive_districts(directive) if directive is not None else None
+        if districts is not None and districts.exists():
+            self.fields["parent_unit"].queryset = districts
+        else:  # a structure without districts (the current one): nothing on the page mentions them
+            del self.fields["parent_unit"]
 
 
 class OfficerForm(forms.Form):

@@ -80,6 +80,13 @@ def assignment_rows(directive: Directive, user: User, *, status: str | None = No
     return qs
 
 
+def directive_districts(directive: Directive) -> QuerySet[Unit]:
+    """The districts the directive reached, or whose communes it reached (the per-unit table's filter)."""
+    units = directive.assignments.values("unit_id")
+    parents = directive.assignments.values("unit__parent_id")
+    return Unit.objects.filter(Q(pk__in=units) | Q(pk__in=parents), kind=UnitKind.DISTRICT).order_by("path")
+
+
 def directive_progress(directive: Directive) -> dict:
     counts = directive.assignments.aggregate(
         total=Count("pk"),

@@ -17,7 +17,7 @@ PAGE_SIZE = 100
 
 
 def _filtered_rows(request, directive):
-    form = AssignmentFilterForm(request.GET or None)
+    form = AssignmentFilterForm(request.GET or None, directive=directive)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.assignment_rows(
         directive, request.user, status=filters.get("status") or None, overdue=bool(filters.get("overdue")),

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import MultipleFileField
 from common.ids import ModelMultipleIdField
-from org.models import Structure, Unit, UnitKind
-from org.targets import TARGET_SETS
+from org.models import Unit
+from org.targets import TARGET_SETS, target_fields_limit
 
 from .models import Bulletin, BulletinAttachment, PlanTopic, Priority, SpeechEngine
 from .models.policies import WPM_VALIDATORS
@@ -47,18 +47,13 @@ class BulletinForm(forms.Form):
         (BulletinAttachment.Kind.INFOGRAPHIC, BulletinAttachment.Kind.INFOGRAPHIC.label),
     ], initial=BulletinAttachment.Kind.IMAGE, required=False)
 
-    def __init__(self, *args, drafting_units=None, structure: str = Structure.Y2025, bulletin: Bulletin | None = None,
+    def __init__(self, *args, drafting_units=None, structure: str | None = None, bulletin: Bulletin | None = None,
                  **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["drafting_unit"].queryset = drafting_units if drafting_units is not None else Unit.objects.none()
         year = timezone.localdate().year
         self.fields["plan_topic"].queryset = PlanTopic.objects.filter(is_active=True, year__gte=year - 1)
-        local = Unit.objects.filter(structure=structure, is_active=True)
-        self.fields["district_communes"].queryset = local.filter(kind=UnitKind.DISTRICT).order_by("path")
-        self.fields["target_units"].queryset = Unit.objects.filter(
-            is_active=True, kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DIVISION],
-            structure__in=[structure, Structure.CITY]).order_by("path")
-        self.structure = structure
+        self.structure = target_fields_limit(self, structure)  # the structure in force unless told
         if bulletin is not None:
             del self.fields["drafting_unit"]
 
@@ -82,7 +77,7 @@ class BulletinForm(forms.Form):
     def target_spec(self) -> dict:
         data = self.cleaned_data
         return {"sets": data["target_sets"], "units": [u.pk for u in data["target_units"]],
-                "district_communes": [u.pk for u in data["district_communes"]], "structure": self.structure}
+                "district_communes": [u.pk for u in data.get("district_communes", [])], "structure": self.structure}
 
     def bulletin_data(self) -> dict:
         data = self.cleaned_data

@@ -77,9 +77,11 @@ def bulletin_edit(request, pk):
     bulletin = object_or_404(selectors.bulletin_for_user(request.user, pk))
     if not access.can_edit(request.user, bulletin):
         raise PermissionDenied(_("Bạn không sửa được bản tin này ở trạng thái hiện tại."))
-    structure = (bulletin.target_spec or {}).get("structure") or "2025"
-    form = BulletinForm(request.POST or None, request.FILES or None, bulletin=bulletin, structure=structure,
+    form = BulletinForm(request.POST or None, request.FILES or None, bulletin=bulletin,
                         initial=BulletinForm.initial_for(bulletin))
+    if request.method == "GET" and (bulletin.target_spec or {}).get("structure") not in (None, form.structure):
+        messages.warning(request, _("Bản tin này được soạn theo cơ cấu hành chính trước đây; hãy chọn lại đơn vị "
+                                    "nhận theo cơ cấu đang áp dụng."))
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data.get("attachment_kind") or None
         was_approved = bulletin.status in bulletin.APPROVAL_HELD

@@ -1,13 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .audit import history_entries
 from .login import login_unlock
-from .models import Membership, Unit, User
+from .models import Membership, StructureInForce, Unit, User
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -94,3 +95,34 @@ class MembershipAdmin(AuditedAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset:
             services.membership_delete(membership)
+
+
+class StructureInForceForm(forms.ModelForm):
+    class Meta:
+        model = StructureInForce
+        fields = ["structure", "in_force_since"]
+
+    def clean_structure(self):
+        structure = self.cleaned_data["structure"]
+        if not selectors.structure_loaded(structure):
+            raise forms.ValidationError(_("Chưa nạp đơn vị của cơ cấu này: hãy nạp đơn vị trước (load_units)."))
+        return structure
+
+
+@admin.register(StructureInForce)
+class StructureInForceAdmin(admin.ModelAdmin):
+    """One row: which structure target sets, pickers and periods resolve against. Units of the other structure
+    stay, with their history."""
+
+    form = StructureInForceForm
+    list_display = ["structure", "in_force_since", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not StructureInForce.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.structure_in_force_set(structure=obj.structure, since=obj.in_force_since)
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at

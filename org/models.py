@@ -1,5 +1,7 @@
 """Units (a tree), people, memberships with roles, and the unit-scoped permissions other apps build on."""
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,31 @@ class Structure(models.TextChoices):
     CITY = "city", _("Thành phố và Sở")
     Y2025 = "2025", _("Cơ cấu năm 2025 (3 cấp)")
     CURRENT = "current", _("Cơ cấu hiện hành (2 cấp, từ 1/7/2025)")
+
+
+LOCAL_STRUCTURES = (Structure.Y2025, Structure.CURRENT)
+CURRENT_IN_FORCE_SINCE = date(2025, 7, 1)  # Resolution 202/2025/QH15: two-tier local government
+
+
+class StructureInForce(models.Model):
+    """The one row that says which administrative structure the Department works with now, and since when.
+    Target sets, unit pickers, periods and dashboards resolve against it; units of other structures keep their
+    history. Read it with `org.selectors.structure_in_force`, change it with `org.services.structure_in_force_set`."""
+
+    singleton = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    structure = models.CharField(
+        _("cơ cấu đang áp dụng"), max_length=20, default=Structure.CURRENT,
+        choices=[(Structure.Y2025, Structure.Y2025.label), (Structure.CURRENT, Structure.CURRENT.label)])
+    in_force_since = models.DateField(_("áp dụng từ ngày"), default=CURRENT_IN_FORCE_SINCE)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cơ cấu hành chính đang áp dụng")
+        verbose_name_plural = _("cơ cấu hành chính đang áp dụng")
+        constraints = [models.CheckConstraint(condition=models.Q(singleton=1), name="structure_in_force_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.get_structure_display()} — {self.in_force_since:%d/%m/%Y}"
 
 
 class Role(models.TextChoices):

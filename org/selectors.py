@@ -1,10 +1,66 @@
 """Reads on the organisation that every other app uses. Visibility is decided by guardian object
 permissions held by unit groups: a unit's group acts for it, its ancestors' groups supervise it."""
 
+import time
+
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Membership, Unit, User
+from .models import Membership, Structure, StructureInForce, Unit, UnitKind, User
+
+# The structure in force is read on most pages and by every target resolution: kept per process for a few seconds.
+# `structure_in_force_set` forgets it at once in its own process; other processes (web workers, the background
+# consumer) see a change within STRUCTURE_CACHE_SECONDS, without a restart.
+STRUCTURE_CACHE_SECONDS = 5.0
+_structure_cache: dict[str, tuple[float, StructureInForce]] = {}
+
+
+def structure_in_force_record() -> StructureInForce:
+    """The row saying which structure is in force and since when (an unsaved default when there is none:
+    the current structure, since 1/7/2025)."""
+    cached = _structure_cache.get("row")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < STRUCTURE_CACHE_SECONDS:
+        return cached[1]
+    row = StructureInForce.objects.filter(pk=1).first() or StructureInForce()
+    _structure_cache["row"] = (now, row)
+    return row
+
+
+def structure_in_force() -> str:
+    """The administrative structure every target set, unit picker, period and dashboard resolves against."""
+    return structure_in_force_record().structure
+
+
+def structure_cache_clear() -> None:
+    _structure_cache.clear()
+
+
+def structure_loaded(structure: str) -> bool:
+    """Whether the structure's communes are loaded (it can be put in force)."""
+    return Unit.objects.filter(structure=structure, kind=UnitKind.COMMUNE, is_active=True).exists()
+
+
+def structure_has_districts(structure: str) -> bool:
+    """Whether the structure has a district level (2025: yes; the current one: no), i.e. whether district sets
+    and relay to communes make sense in it."""
+    return Unit.objects.filter(structure=structure, kind=UnitKind.DISTRICT, is_active=True).exists()
+
+
+def local_units(structure: str) -> QuerySet[Unit]:
+    """The active districts and communes of one structure."""
+    return Unit.objects.filter(structure=structure, is_active=True, kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE])
+
+
+def pickable_units(structure: str | None = None) -> QuerySet[Unit]:
+    """The units a directive or a bulletin may name one by one: the Department's divisions and the local units of
+    the structure (in force by default)."""
+    structure = structure or structure_in_force()
+    return Unit.objects.filter(
+        Q(structure=structure, kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE])
+        | Q(structure=Structure.CITY, kind=UnitKind.DIVISION),
+        is_active=True,
+    ).order_by("path")
 
 
 def units_under(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:

@@ -2,14 +2,29 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .models import Membership, Role, Unit, UnitGroupObjectPermission, UnitKind, User
+from . import selectors
+from .models import (
+    CURRENT_IN_FORCE_SINCE,
+    LOCAL_STRUCTURES,
+    Membership,
+    Role,
+    Structure,
+    StructureInForce,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitKind,
+    User,
+)
 from .roles import role_group_name, role_permissions, unit_group_name
 
 URBAN_PREFIXES = ("Phường", "Thị trấn")
@@ -275,3 +290,21 @@ def unit_save(unit: Unit) -> Unit:
     else:
         unit_groups_ensure([unit])
     return unit
+
+
+@transaction.atomic
+def structure_in_force_set(*, structure: str, since: date | None = None) -> StructureInForce:
+    """Say which administrative structure is in force from `since` on (the current one: 1/7/2025 by default).
+    Its communes must be loaded. Pickers and target sets follow at once in this process, within
+    `selectors.STRUCTURE_CACHE_SECONDS` in the others."""
+    if structure not in LOCAL_STRUCTURES:
+        raise ValidationError({"structure": _("Cơ cấu hành chính không hợp lệ.")})
+    if not selectors.structure_loaded(structure):
+        raise ValidationError({"structure": _("Chưa nạp đơn vị của cơ cấu này: hãy nạp đơn vị trước.")})
+    if since is None:
+        since = CURRENT_IN_FORCE_SINCE if structure == Structure.CURRENT else date(2025, 1, 1)
+    row, _created = StructureInForce.objects.update_or_create(
+        pk=1, defaults={"structure": structure, "in_force_since": since})
+    selectors.structure_cache_clear()
+    transaction.on_commit(selectors.structure_cache_clear)
+    return row

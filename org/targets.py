@@ -1,13 +1,14 @@
 """Who a directive or a bulletin is addressed to. One target-spec format for both apps:
 {"units": [ids], "sets": ["all_districts" | "all_communes" | "department_divisions"], "district_communes":
-[district ids], "structure": "2025" | "current"}; sets are resolved against one administrative structure."""
+[district ids], "structure": "2025" | "current"}; sets are resolved against one administrative structure: the
+one the spec names (kept, for history), else the structure in force (org.selectors.structure_in_force)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors as org_selectors
-from .models import Structure, Unit, UnitKind
+from .models import LOCAL_STRUCTURES, Structure, Unit, UnitKind
 
 TARGET_SETS = {
     "all_districts": gettext_lazy("Tất cả quận/huyện/thị xã"),
@@ -15,6 +16,24 @@ TARGET_SETS = {
     "department_divisions": gettext_lazy("Các phòng, đơn vị thuộc Sở"),
 }
 SPEC_KEYS = {"units", "sets", "district_communes", "structure"}
+DISTRICT_SETS = {"all_districts"}
+COMMUNE_LEVEL_LABEL = gettext_lazy("Tất cả xã/phường")  # the current structure has no thị trấn
+
+
+def target_set_choices(structure: str | None = None, *, with_districts: bool | None = None) -> list[tuple[str, str]]:
+    """The sets a form offers in a structure (in force by default): district sets only where there are
+    districts."""
+    structure = structure or org_selectors.structure_in_force()
+    if with_districts is None:
+        with_districts = org_selectors.structure_has_districts(structure)
+    choices = []
+    for key, label in TARGET_SETS.items():
+        if key in DISTRICT_SETS and not with_districts:
+            continue
+        if key == "all_communes" and structure == Structure.CURRENT:
+            label = COMMUNE_LEVEL_LABEL
+        choices.append((key, label))
+    return choices
 
 
 def target_spec_clean(spec: dict | None) -> dict:
@@ -23,8 +42,8 @@ def target_spec_clean(spec: dict | None) -> dict:
     unknown = set(spec) - SPEC_KEYS
     if unknown:
         raise ValidationError({"target_spec": _("Khóa không hợp lệ: %(keys)s") % {"keys": ", ".join(sorted(unknown))}})
-    structure = spec.get("structure") or Structure.Y2025
-    if structure not in (Structure.Y2025, Structure.CURRENT):
+    structure = spec.get("structure") or org_selectors.structure_in_force()
+    if structure not in LOCAL_STRUCTURES:
         raise ValidationError({"target_spec": _("Cơ cấu hành chính không hợp lệ.")})
     sets = sorted(set(spec.get("sets") or []))
     if any(s not in TARGET_SETS for s in sets):
@@ -38,8 +57,8 @@ def target_spec_clean(spec: dict | None) -> dict:
 
 
 def targets_resolve(spec: dict) -> list[Unit]:
-    """Units named by a target spec, sets resolved against one administrative structure."""
-    structure = spec.get("structure") or Structure.Y2025
+    """Units named by a target spec, sets resolved against the spec's structure, else the one in force."""
+    structure = spec.get("structure") or org_selectors.structure_in_force()
     ids = set(spec.get("units") or [])
     sets = set(spec.get("sets") or [])
     local = Unit.objects.filter(structure=structure, is_active=True)
@@ -52,3 +71,19 @@ def targets_resolve(spec: dict) -> list[Unit]:
     for district in Unit.objects.filter(pk__in=spec.get("district_communes") or []):
         ids |= set(org_selectors.units_under(district).filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
     return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
+
+
+def target_fields_limit(form, structure: str | None = None) -> str:
+    """Limit a form's `target_sets`, `district_communes` and `target_units` fields to one structure (the one in
+    force by default): its sets, its districts (the field goes when it has none, and nothing then mentions
+    districts), its units and the Department's divisions. Returns the structure, for the spec."""
+    structure = structure or org_selectors.structure_in_force()
+    with_districts = org_selectors.structure_has_districts(structure)
+    form.fields["target_sets"].choices = target_set_choices(structure, with_districts=with_districts)
+    if with_districts:
+        form.fields["district_communes"].queryset = Unit.objects.filter(
+            structure=structure, kind=UnitKind.DISTRICT, is_active=True).order_by("path")
+    else:
+        form.fields.pop("district_communes", None)
+    form.fields["target_units"].queryset = org_selectors.pickable_units(structure)
+    return structure

@@ -21,8 +21,9 @@ from common.errors import AlreadyDone
 from coordination import access as coordination_access
 from coordination.models import Assignment, Directive, ReportRequirement, Urgency
 from coordination.services import assignment_reopen, assignment_report, assignment_review
+from org import selectors as org_selectors
 from org.audit import records_actor
-from org.models import Structure, Unit, UnitKind, User
+from org.models import Structure, UnitKind, User
 
 from .models import Indicator, IndicatorKind, PeriodKind, ReportingPeriod, ReportingSchedule, UnitReport
 from .selectors import district_values, period_for_directive, period_issuing_unit
@@ -169,13 +170,6 @@ def values_clean(indicators: list[dict], raw: dict, *, complete: bool) -> tuple[
 
 # --- periods ----------------------------------------------------------------------------------------------------
 
-def structure_in_use() -> str:
-    """The structure whose communes are loaded; the current one (since 1/7/2025) when both are."""
-    loaded = set(Unit.objects.filter(kind=UnitKind.COMMUNE, is_active=True).values_list("structure", flat=True)
-                 .distinct())
-    return Structure.CURRENT if Structure.CURRENT in loaded or not loaded else Structure.Y2025
-
-
 def schedule_for(kind: str) -> ReportingSchedule:
     schedule = ReportingSchedule.objects.filter(kind=kind).first()
     if schedule is None:
@@ -232,21 +226,32 @@ def period_prepare(*, user: User, kind: str, year: int, structure: str,
 
 
 def period_directive_fields(period: ReportingPeriod) -> dict:
-    """What `directive_create` needs for the directive carrying a period: every commune and (2025 structure)
-    every district, communes nested under their district, figures required, due at the end of the due day."""
+    """What `directive_create` needs for the directive carrying a period: every commune and, in a structure with
+    districts (2025), every district, communes nested under their district; figures required, due at the end of
+    the due day. In the current structure the communes report straight to the Department."""
     day = "%d/%m/%Y"
-    return {
-        "issuing_unit": period_issuing_unit(),
-        "title": period.title,
-        "instructions": _(
+    dates = {"cutoff": period.cutoff_date.strftime(day), "due": period.due_date.strftime(day)}
+    with_districts = org_selectors.structure_has_districts(period.structure)
+    if with_districts:
+        instructions = _(
             "<p>Các đơn vị báo cáo số liệu thông tin cơ sở tính đến ngày %(cutoff)s theo bộ chỉ tiêu của kỳ, "
             "gửi trước hết ngày %(due)s. Quận/huyện/thị xã xem xét báo cáo của các xã/phường trực thuộc, "
             "sau đó gửi báo cáo tổng hợp về Sở.</p>"
-        ) % {"cutoff": period.cutoff_date.strftime(day), "due": period.due_date.strftime(day)},
+        ) % dates
+    else:
+        instructions = _(
+            "<p>Các xã/phường báo cáo số liệu thông tin cơ sở tính đến ngày %(cutoff)s theo bộ chỉ tiêu của kỳ, "
+            "gửi về Sở trước hết ngày %(due)s.</p>"
+        ) % dates
+    return {
+        "issuing_unit": period_issuing_unit(),
+        "title": period.title,
+        "instructions": instructions,
         "urgency": Urgency.objects.get(code="thuong"),
         "deadline": period.deadline,
-        "target_spec": {"sets": ["all_communes", "all_districts"], "structure": period.structure},
-        "relay_through_districts": True,
+        "target_spec": {"sets": ["all_communes", "all_districts"] if with_districts else ["all_communes"],
+                        "structure": period.structure},
+        "relay_through_districts": with_districts,
         "report_requirements": [ReportRequirement.FIGURES],
     }
 
@@ -404,7 +409,6 @@ __all__ = [
     "FALSE_WORDS",
     "values_clean",
     "period_issuing_unit",  # a read (selectors), kept here for the flows that open periods
-    "structure_in_use",
     "schedule_for",
     "period_prepare",
     "period_directive_fields",

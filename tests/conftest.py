@@ -81,6 +81,34 @@ def demo_transactional(transactional_db):
         seed_demo("2025")
 
 
+@pytest.fixture(autouse=True)
+def structure_cache_fresh():
+    """The structure in force is kept per process for a few seconds; a rolled-back test must not leave its
+    value to the next one."""
+    from org.selectors import structure_cache_clear
+
+    structure_cache_clear()
+    yield
+    structure_cache_clear()
+
+
+@pytest.fixture
+def current_structure(demo):
+    """The current structure (126 commune-level units, no districts) loaded next to the session's 2025 seed, with
+    one officer per unit (username = codename, e.g. phuong_ba_dinh, xa_soc_son), and put in force."""
+    from django.conf import settings as django_settings
+
+    from config.demo import officer_specs
+    from org.loaders import specs_current
+    from org.models import Structure
+    from org.services import people_ensure, structure_in_force_set, units_sync
+
+    units_sync(specs_current())
+    people_ensure(officer_specs(Structure.CURRENT), password=django_settings.DEMO_PASSWORD)
+    structure_in_force_set(structure=Structure.CURRENT)
+    return Structure.CURRENT
+
+
 @pytest.fixture
 def user(db):
     from org.models import User

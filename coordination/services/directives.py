@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import AlreadyDone
 from common.html import sanitize_html
+from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import Unit, User
 from org.targets import targets_resolve
@@ -30,6 +31,9 @@ def directive_create(
 ) -> Directive:
     access.require(access.may_issue_for(user, issuing_unit), _("Bạn không được ban hành văn bản thay đơn vị này."))
     requirements = report_requirements or [ReportRequirement.TEXT]
+    # the spec names its structure (the one in force unless told), so that it resolves there for good
+    target_spec = {**(target_spec or {}), "structure": (target_spec or {}).get("structure")
+                   or org_selectors.structure_in_force()}
     if any(r not in ReportRequirement.values for r in requirements):
         raise ValidationError({"report_requirements": _("Yêu cầu báo cáo không hợp lệ.")})
     directive = Directive(

@@ -12,6 +12,7 @@ from common.http import object_or_404
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination.models import Directive
+from org import selectors as org_selectors
 from reporting import selectors
 from reporting import services as reporting_services
 from reporting.forms import PeriodFinishForm, PeriodOpenForm, ReportReopenForm
@@ -37,7 +38,7 @@ def _refusal_shown(run, default: str = ""):
 @login_required
 def period_open(request):
     _require_issuer(request.user)
-    form = PeriodOpenForm(request.POST or None, structure=reporting_services.structure_in_use())
+    form = PeriodOpenForm(request.POST or None, structure=org_selectors.structure_in_force())
 
     def done(period):
         if period.directive.status == Directive.Status.PENDING_APPROVAL:

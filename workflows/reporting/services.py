@@ -40,7 +40,7 @@ def period_open(*, user: User, kind: str, year: int, structure: str | None = Non
                 due_date: date | None = None) -> ReportingPeriod:
     """Open a reporting period: one transaction for the period, its directive and (when the opener may
     approve) the approval; the fan-out job is queued after commit. A second call raises AlreadyDone."""
-    structure = structure or reporting_services.structure_in_use()
+    structure = structure or org_selectors.structure_in_force()
     with transaction.atomic():
         period = reporting_services.period_prepare(user=user, kind=kind, year=year, structure=structure,
                                                    due_date=due_date)
@@ -74,7 +74,7 @@ def periods_open_due(today: date | None = None) -> list[ReportingPeriod]:
         _cutoff, due, opening = schedule.dates(today.year)
         if not opening <= today <= due:
             continue
-        structure = schedule.structure or reporting_services.structure_in_use()
+        structure = schedule.structure or org_selectors.structure_in_force()
         already = ReportingPeriod.objects.filter(kind=schedule.kind, year=today.year, structure=structure).exclude(
             status=ReportingPeriod.Status.DRAFT)
         if already.exists():
