@@ -130,6 +130,7 @@ FORMATS: dict[str, FileFormat] = {
     "ods": FileFormat("ODS", "application/vnd.oasis.opendocument.spreadsheet", "document",
                       _odf("application/vnd.oasis.opendocument.spreadsheet")),
     "txt": FileFormat("TXT", "text/plain", "document", _plain_text),
+    "csv": FileFormat("CSV", "text/csv", "document", _plain_text),
     "jpg": FileFormat("JPG", "image/jpeg", "image", _signature(".jpg", ".jpeg")),
     "jpeg": FileFormat("JPEG", "image/jpeg", "image", _signature(".jpg", ".jpeg")),
     "png": FileFormat("PNG", "image/png", "image", _signature(".png")),

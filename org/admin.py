@@ -1,11 +1,23 @@
+import secrets
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
+from common.tables import TableError, TableRow
+from common.uploads import FORMATS, extension_of, upload_check
+
+from . import imports, selectors, services
+from .access import user_may_import_people
 from .audit import history_entries
 from .login import login_unlock
 from .models import Membership, StructureInForce, Unit, User
@@ -31,6 +43,22 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return _("Lịch sử thay đổi: %s") % obj
 
 
+IMPORT_TYPES = ["xlsx", "csv"]
+IMPORT_MAX_MB = 5
+IMPORT_SESSION_KEY = "org_people_import"
+
+
+class PeopleUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh sách (.xlsx hoặc .csv)"))
+    skip_invalid = forms.BooleanField(label=_("Bỏ qua các dòng lỗi, nhập các dòng đúng"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file"):
+            upload_check(cleaned["file"], allowed=IMPORT_TYPES, max_mb=IMPORT_MAX_MB, field="file")
+        return cleaned
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -46,6 +74,73 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Thông tin công tác"), {"fields": ["full_name", "job_title", "phone"]}),)
     inlines = [MembershipInline]
     actions = ["unlock_login"]
+    change_list_template = "org/admin_user_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="org_user_import"),
+            path("import/template/", self.admin_site.admin_view(self.import_template_view),
+                 name="org_user_import_template"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_import_people": user_may_import_people(request.user)}
+        return super().changelist_view(request, extra_context={**extra, **(extra_context or {})})
+
+    def import_template_view(self, request):
+        if not user_may_import_people(request.user):
+            raise PermissionDenied
+        response = HttpResponse(imports.people_template(), content_type=FORMATS["xlsx"].content_type)
+        response["Content-Disposition"] = f'attachment; filename="{imports.TEMPLATE_NAME}"'
+        return response
+
+    def import_view(self, request):
+        """Upload → preview → confirm. The preview keeps the sheet's cells (not the file) in the session under a
+        one-time token; confirming checks them again against the database and writes, so nothing of the upload is
+        ever stored as a file and what is written is checked at the moment it is written."""
+        if not user_may_import_people(request.user):
+            raise PermissionDenied
+        form, preview, token = PeopleUploadForm(), None, ""
+        if request.method == "POST" and request.POST.get("action") == "confirm":
+            pending = request.session.get(IMPORT_SESSION_KEY) or {}
+            if not pending or not secrets.compare_digest(pending.get("token", ""), request.POST.get("token", "")):
+                messages.error(request, gettext("Bản xem trước đã hết hiệu lực; hãy tải tệp lên lại."))
+            else:
+                del request.session[IMPORT_SESSION_KEY]
+                table = [TableRow(number, values) for number, values in pending["rows"]]
+                preview = imports.people_import_rows(imports.people_check(table), dry_run=False,
+                                                     skip_invalid=pending["skip_invalid"])
+                if preview.written:
+                    result = preview.result
+                    self.message_user(request, gettext(
+                        "Đã nhập: tạo mới %(uc)s tài khoản, cập nhật %(uu)s; tạo mới %(mc)s phân công, cập nhật "
+                        "%(mu)s.") % {"uc": result.users_created, "uu": result.users_updated,
+                                      "mc": result.memberships_created, "mu": result.memberships_updated})
+                    return redirect(reverse("admin:org_user_changelist"))
+                messages.error(request, gettext(
+                    "Không ghi gì: dữ liệu đã thay đổi từ lúc xem trước, xem các dòng lỗi."))
+        elif request.method == "POST":
+            form = PeopleUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    table = imports.people_read(upload.read(), extension=extension_of(upload.name))
+                except TableError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    preview = imports.people_import_rows(imports.people_check(table), dry_run=True,
+                                                         skip_invalid=form.cleaned_data["skip_invalid"])
+                    token = secrets.token_urlsafe(16)
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "token": token, "rows": [[r.number, r.values] for r in table],
+                        "skip_invalid": form.cleaned_data["skip_invalid"]}
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": _("Nhập người dùng từ tệp"),
+            "form": form, "preview": preview, "token": token, "max_mb": IMPORT_MAX_MB,
+            "may_confirm": bool(token and preview.valid and (not preview.invalid or preview.skip_invalid)),
+        }
+        return TemplateResponse(request, "org/admin_people_import.html", context)
 
     @admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"), permissions=["change"])
     def unlock_login(self, request, queryset):

@@ -4,6 +4,7 @@ permissions held by unit groups: a unit's group acts for it, its ancestors' grou
 import time
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Membership, Structure, StructureInForce, Unit, UnitKind, User
@@ -157,3 +158,28 @@ def user_memberships(user: User) -> frozenset[tuple[str, int]]:
 def user_roles(user: User) -> set[str]:
     """The roles the user holds in any unit."""
     return {role for role, _unit in user_memberships(user)}
+
+
+def units_in_force(structure: str | None = None) -> QuerySet[Unit]:
+    """Active units people can be given a membership in: the Department's and those of the local structure in
+    force (or of `structure`)."""
+    return Unit.objects.filter(structure__in=[Structure.CITY, structure or structure_in_force()],
+                               is_active=True)
+
+
+def users_by_username(usernames) -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__in=list(usernames))}
+
+
+def users_by_email(emails) -> dict[str, User]:
+    """Existing accounts by lower-cased e-mail (the first one when several accounts share an address)."""
+    wanted = {e.lower() for e in emails if e}
+    found: dict[str, User] = {}
+    for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted).order_by("pk"):
+        found.setdefault(user.email_lower, user)
+    return found
+
+
+def memberships_of(users) -> dict[tuple[int, int, str], Membership]:
+    """The memberships of `users`, by (user id, unit id, role)."""
+    return {(m.user_id, m.unit_id, m.role): m for m in Membership.objects.filter(user__in=list(users))}

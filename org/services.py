@@ -1,7 +1,7 @@
 """Writes on the organisation: units (bulk, idempotent), their groups and object permissions, people."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
@@ -308,3 +308,90 @@ def structure_in_force_set(*, structure: str, since: date | None = None) -> Stru
     selectors.structure_cache_clear()
     transaction.on_commit(selectors.structure_cache_clear)
     return row
+@dataclass(frozen=True)
+class PersonImport:
+    """One row of a people sheet, checked: the account (created or updated in place) and one membership.
+    Empty texts leave what the account holds; `is_leader` None leaves the membership's flag."""
+
+    username: str
+    full_name: str
+    unit: Unit
+    role: str
+    email: str = ""
+    phone: str = ""
+    job_title: str = ""
+    is_leader: bool | None = None
+
+
+@dataclass
+class PeopleImportResult:
+    users_created: int = 0
+    users_updated: int = 0
+    memberships_created: int = 0
+    memberships_updated: int = 0
+    row_changes: list[str] = field(default_factory=list)  # per row: "created" | "updated" | "unchanged"
+
+    @property
+    def changed(self) -> bool:
+        return any((self.users_created, self.users_updated, self.memberships_created, self.memberships_updated))
+
+
+PERSON_FIELDS = ("full_name", "email", "phone", "job_title")
+
+
+@transaction.atomic
+def people_import(*, rows: list[PersonImport]) -> PeopleImportResult:
+    """Create or update accounts and add memberships from checked sheet rows, in one transaction. Idempotent:
+    importing the same rows again changes nothing. New accounts have no usable password (the administrator sets
+    one, or the person resets it by e-mail); existing passwords are never touched. Memberships absent from the
+    rows are kept (an import adds and updates, it never removes)."""
+    result = PeopleImportResult()
+    role_groups_sync()
+    without_group = list({r.unit.pk: r.unit for r in rows if r.unit.group_id is None}.values())
+    if without_group:
+        unit_groups_ensure(without_group)
+    existing = {u.username: u for u in User.objects.filter(username__in={r.username for r in rows})}
+    new_users: dict[str, User] = {}
+    changed_users: dict[str, User] = {}
+    user_change: dict[str, str] = {}
+    for row in rows:
+        values = {f: getattr(row, f) for f in PERSON_FIELDS if getattr(row, f)}
+        user = existing.get(row.username) or new_users.get(row.username)
+        if user is None:
+            user = User(username=row.username, password=make_password(None), is_staff=row.role == Role.ADMIN,
+                        **values)
+            new_users[row.username] = user
+            user_change[row.username] = "created"
+        elif row.username in existing and any(getattr(user, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(user, f, v)
+            changed_users[row.username] = user
+            user_change.setdefault(row.username, "updated")
+    User.objects.bulk_create(list(new_users.values()))
+    User.objects.bulk_update(list(changed_users.values()), list(PERSON_FIELDS))
+    result.users_created, result.users_updated = len(new_users), len(changed_users)
+
+    users = {u.username: u for u in User.objects.filter(username__in={r.username for r in rows})}
+    have = {(m.user_id, m.unit_id, m.role): m for m in Membership.objects.filter(user__in=users.values())}
+    to_add, leader_changes, seen = [], {}, set()
+    for row in rows:
+        user = users[row.username]
+        key = (user.pk, row.unit.pk, row.role)
+        membership = have.get(key)
+        change = user_change.get(row.username, "unchanged")
+        if membership is None and key not in seen:
+            to_add.append((user, row.unit, row.role, bool(row.is_leader)))
+            change = "created" if change == "created" else "updated"
+        elif membership is not None and row.is_leader is not None and membership.is_leader != row.is_leader:
+            membership.is_leader = row.is_leader
+            leader_changes[key] = membership
+            change = "updated"
+        seen.add(key)
+        result.row_changes.append(change)
+    # Every row's membership, once: the new ones are created, and everyone is put in the unit's and role's groups.
+    memberships_add(list({(users[r.username].pk, r.unit.pk, r.role): (users[r.username], r.unit, r.role,
+                                                                      bool(r.is_leader)) for r in rows}.values()))
+    for membership in leader_changes.values():
+        membership_save(membership)
+    result.memberships_created, result.memberships_updated = len(to_add), len(leader_changes)
+    return result

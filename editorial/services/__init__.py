@@ -20,7 +20,7 @@ from .bulletins import (
     targets_sync,
     withdraw_allowed,
 )
-from .plan import PLAN_2025_FILE, editorial_reference_ensure, plan_topics_load
+from .plan import PLAN_2025_FILE, TopicImport, editorial_reference_ensure, plan_topics_import, plan_topics_load
 from .publication import (
     bulletin_publish,
     bulletin_schedule,
@@ -45,13 +45,15 @@ from .reviews import (
 )
 
 __all__ = [
-    "CONTENT_FIELDS", "EDITABLE_FIELDS", "PLAN_2025_FILE", "AlreadyDone", "approval_void", "attachment_add",
+    "CONTENT_FIELDS", "EDITABLE_FIELDS", "PLAN_2025_FILE", "AlreadyDone", "TopicImport",
+    "approval_void", "attachment_add",
     "attachment_remove", "audio_confirm", "audio_render", "audio_renders_reconcile", "audio_request",
     "audio_revision", "audio_upload",
     "bulletin_approve_emergency", "bulletin_correct", "bulletin_create", "bulletin_mark_approved",
     "bulletin_mark_changes_requested", "bulletin_mark_rejected", "bulletin_publish", "bulletin_return_to_board",
     "bulletin_schedule", "bulletin_sign_off", "bulletin_submit", "bulletin_unschedule", "bulletin_update",
-    "bulletin_withdraw", "bulletins_publish_due", "comment_add", "editorial_reference_ensure", "plan_topics_load",
+    "bulletin_withdraw", "bulletins_publish_due", "comment_add", "editorial_reference_ensure", "plan_topics_import",
+    "plan_topics_load",
     "publication_blockers",
     "review_hand_over", "review_outcome", "review_record", "reviewers_set", "sign_off_blockers", "targets_sync",
     "withdraw_allowed", "zalo_message_retry", "zalo_outbox_deliver", "zalo_text",

@@ -31,6 +31,7 @@ GOOD = {
     "a.odt": zipped("content.xml", mimetype="application/vnd.oasis.opendocument.text"),
     "a.ods": zipped("content.xml", mimetype="application/vnd.oasis.opendocument.spreadsheet"),
     "a.txt": "Báo cáo kết quả tuyên truyền\n".encode(),
+    "a.csv": "Mã đơn vị,Họ và tên\nSVHTT-VP,Bùi Văn Tuấn\n".encode(),
     "a.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\0" * 40,
     "a.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 40,
     "a.gif": b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",

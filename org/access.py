@@ -1,0 +1,9 @@
+"""Who may do what on the organisation's own pages."""
+
+from .models import User
+
+
+def user_may_import_people(user: User) -> bool:
+    """Importing people creates accounts and memberships: staff holding both permissions (or a superuser)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff
+                and user.has_perms(["org.add_user", "org.add_membership"]))
