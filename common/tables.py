@@ -40,6 +40,23 @@ class TableRow:
     values: dict[str, str]
 
 
+@dataclass
+class TablePreview:
+    """What an import would do with a sheet: its checked rows (each with `errors`), then whether it was written.
+    Each import adds what it reports (its result)."""
+
+    rows: list
+    written: bool = False
+
+    @property
+    def invalid(self) -> list:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def valid(self) -> list:
+        return [r for r in self.rows if not r.errors]
+
+
 def fold(text: str) -> str:
     """Lower case, without diacritics (đ as d), single spaces: "  Phường  Ba Đình" → "phuong ba dinh"."""
     text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")

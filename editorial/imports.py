@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.tables import Column, TableRow, fold, table_read, table_template
+from common.tables import Column, TablePreview, TableRow, fold, table_read, table_template
 
 from .services import TopicImport, plan_topics_import
 from .services.plan import TopicsImportResult
@@ -47,18 +47,8 @@ class TopicRow:
 
 
 @dataclass
-class PlanPreview:
-    rows: list[TopicRow]
+class PlanPreview(TablePreview):
     result: TopicsImportResult | None = None
-    written: bool = False
-
-    @property
-    def invalid(self) -> list[TopicRow]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def valid(self) -> list[TopicRow]:
-        return [r for r in self.rows if not r.errors]
 
 
 def plan_template() -> bytes:

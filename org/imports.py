@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.tables import Column, TableRow, fold, table_read, table_template
+from common.tables import Column, TablePreview, TableRow, fold, table_read, table_template
 
 from . import selectors, services
 from .models import Role, Unit
@@ -69,19 +69,9 @@ class PersonRow:
 
 
 @dataclass
-class PeoplePreview:
-    rows: list[PersonRow]
+class PeoplePreview(TablePreview):
     result: services.PeopleImportResult | None = None  # what importing the valid rows does (or did)
-    written: bool = False
     skip_invalid: bool = False
-
-    @property
-    def invalid(self) -> list[PersonRow]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def valid(self) -> list[PersonRow]:
-        return [r for r in self.rows if not r.errors]
 
 
 def people_template() -> bytes:
