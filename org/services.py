@@ -23,9 +23,11 @@ from .models import (
     Unit,
     UnitGroupObjectPermission,
     UnitKind,
+    UnitSuccession,
     User,
 )
 from .roles import role_group_name, role_permissions, unit_group_name
+from .succession import SUCCESSIONS
 
 URBAN_PREFIXES = ("Phường", "Thị trấn")
 
@@ -308,6 +310,106 @@ def structure_in_force_set(*, structure: str, since: date | None = None) -> Stru
     selectors.structure_cache_clear()
     transaction.on_commit(selectors.structure_cache_clear)
     return row
+
+
+# --- the reorganisation: predecessors linked to successors ----------------------------------------------------
+
+@dataclass(frozen=True)
+class SuccessionLink:
+    predecessor: Unit
+    successor: Unit
+    is_default: bool
+    divided: bool
+
+
+@dataclass
+class ReorganisationPlan:
+    """What a reorganisation links (or linked): one row per predecessor → successor, and the counts."""
+
+    source: str
+    target: str
+    on: date
+    dry_run: bool
+    links: list[SuccessionLink] = field(default_factory=list)
+    links_created: int = 0
+    units_located: int = 0
+    structure_changed: bool = False
+    without_successor: list[Unit] = field(default_factory=list)  # the districts: no successor unit
+
+    def default_successor(self) -> dict[int, Unit]:
+        """Predecessor unit id → the successor that takes its open work."""
+        return {link.predecessor.pk: link.successor for link in self.links if link.is_default}
+
+    @property
+    def predecessor_count(self) -> int:
+        return len({link.predecessor.pk for link in self.links})
+
+    @property
+    def successor_count(self) -> int:
+        return len({link.successor.pk for link in self.links})
+
+    @property
+    def divided_count(self) -> int:
+        return len({link.predecessor.pk for link in self.links if link.divided})
+
+
+def _succession_links(source: str, target: str, data: dict) -> list[SuccessionLink]:
+    """Join the data to the units: predecessors by code; successors by name (29 of the data's codes for new
+    units differ from the loaded structure's)."""
+    old = {u.code: u for u in Unit.objects.filter(structure=source, kind=UnitKind.COMMUNE)}
+    new = {u.name: u for u in Unit.objects.filter(structure=target, kind=UnitKind.COMMUNE)}
+    new_by_code = {row["code"]: new.get(row["name"]) for row in data["units"]}
+    missing = sorted({c["code"] for c in data["communes"] if c["code"] not in old}
+                     | {row["name"] for row in data["units"] if row["name"] not in new})
+    if missing:
+        raise ValidationError(_("Dữ liệu kế thừa không khớp với các đơn vị đã nạp: %(units)s")
+                              % {"units": ", ".join(missing[:10])})
+    return [
+        SuccessionLink(predecessor=old[c["code"]], successor=new_by_code[code], is_default=code == c["default"],
+                       divided=c["divided"])
+        for c in data["communes"] for code in c["successors"]
+    ]
+
+
+@transaction.atomic
+def reorganise(*, source: str, target: str, on: date | None = None, dry_run: bool = False) -> ReorganisationPlan:
+    """Link the source structure's communes to their successors in the target structure (from the official
+    data), give the successors their location, and put the target structure in force from `on`. Idempotent:
+    a second run links nothing new. A dry run computes the same plan and writes nothing."""
+    if (source, target) not in SUCCESSIONS:
+        raise ValidationError(_("Không có dữ liệu kế thừa từ cơ cấu %(source)s sang %(target)s.")
+                              % {"source": source, "target": target})
+    on = on or CURRENT_IN_FORCE_SINCE
+    data = SUCCESSIONS[(source, target)]()
+    plan = ReorganisationPlan(source=source, target=target, on=on, dry_run=dry_run,
+                              links=_succession_links(source, target, data))
+    plan.without_successor = list(Unit.objects.filter(structure=source, kind=UnitKind.DISTRICT))
+    existing = set(UnitSuccession.objects.filter(predecessor__structure=source, successor__structure=target)
+                   .values_list("predecessor_id", "successor_id"))
+    new_links = [link for link in plan.links if (link.predecessor.pk, link.successor.pk) not in existing]
+    plan.links_created = len(new_links)
+    by_name = {row["name"]: row for row in data["units"]}
+    located = []
+    for unit in {link.successor.pk: link.successor for link in plan.links}.values():
+        row = by_name[unit.name]
+        if (unit.latitude, unit.longitude, unit.area_km2) != (row["latitude"], row["longitude"], row["area_km2"]):
+            unit.latitude, unit.longitude, unit.area_km2 = row["latitude"], row["longitude"], row["area_km2"]
+            located.append(unit)
+    plan.units_located = len(located)
+    in_force = StructureInForce.objects.filter(pk=1).first() or StructureInForce()
+    plan.structure_changed = (in_force.structure, in_force.in_force_since) != (target, on)
+    if dry_run:
+        return plan
+    UnitSuccession.objects.bulk_create([
+        UnitSuccession(predecessor=link.predecessor, successor=link.successor, is_default=link.is_default, on=on)
+        for link in new_links
+    ])
+    Unit.objects.bulk_update(located, ["latitude", "longitude", "area_km2"])
+    if plan.structure_changed:
+        structure_in_force_set(structure=target, since=on)
+    return plan
+
+
 @dataclass(frozen=True)
 class PersonImport:
     """One row of a people sheet, checked: the account (created or updated in place) and one membership.
