@@ -410,6 +410,48 @@ def reorganise(*, source: str, target: str, on: date | None = None, dry_run: boo
     return plan
 
 
+@dataclass
+class MembershipsMoveResult:
+    """Who moved where (user, old unit, new unit), and whose membership ended (user, old unit)."""
+
+    moved: list[tuple[User, Unit, Unit]] = field(default_factory=list)
+    ended: list[tuple[User, Unit]] = field(default_factory=list)
+
+
+REASON_MAX = 100  # the history's change reason column
+
+
+def _end(membership: Membership, reason: str) -> None:
+    membership._change_reason = reason[:REASON_MAX]  # simple-history keeps it with the record
+    membership.delete()
+
+
+@transaction.atomic
+def memberships_move_to_successors(*, successor_of: dict[int, Unit], ended_units: list[Unit],
+                                   on: date) -> MembershipsMoveResult:
+    """Move the memberships of predecessor units (keys of `successor_of`: unit id → default successor) to the
+    successor, end those of `ended_units` (the districts), each with a note in the history, and re-grant the
+    unit groups. Idempotent: a second run finds nobody on a predecessor."""
+    result = MembershipsMoveResult()
+    for m in Membership.objects.select_related("user", "unit").filter(unit_id__in=list(successor_of)).order_by("pk"):
+        old, new = m.unit, successor_of[m.unit_id]
+        reason = _("Sắp xếp đơn vị từ %(on)s: %(old)s → %(new)s") % {
+            "old": old.name, "new": new.name, "on": on.strftime("%d/%m/%Y")}
+        if Membership.objects.filter(user_id=m.user_id, unit=new, role=m.role).exists():
+            _end(m, reason)  # two predecessors of one successor: one membership there is enough
+        else:
+            m.unit, m._change_reason = new, reason[:REASON_MAX]
+            m.save()
+        result.moved.append((m.user, old, new))
+    for m in Membership.objects.select_related("user", "unit").filter(unit__in=ended_units).order_by("pk"):
+        _end(m, _("Sắp xếp đơn vị từ %(on)s: %(unit)s không còn, phân công kết thúc") % {
+            "unit": m.unit.name, "on": on.strftime("%d/%m/%Y")})
+        result.ended.append((m.user, m.unit))
+    for user in {u.pk: u for u, *_units in result.moved + result.ended}.values():
+        membership_groups_sync(user)
+    return result
+
+
 @dataclass(frozen=True)
 class PersonImport:
     """One row of a people sheet, checked: the account (created or updated in place) and one membership.

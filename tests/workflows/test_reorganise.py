@@ -9,6 +9,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from coordination.models import Assignment, AssignmentEvent, AssignmentEvidence
+from notifications.models import Notification
 from org.loaders import specs_current
 from org.models import Membership, Structure, StructureInForce, Unit, UnitKind, UnitSuccession
 from org.services import units_sync
@@ -31,7 +32,8 @@ def new(name: str) -> Unit:
 
 
 def officer(unit: Unit):
-    return Membership.objects.filter(unit=unit).select_related("user").first().user
+    membership = Membership.objects.filter(unit=unit).select_related("user").first()
+    return membership.user if membership else None
 
 
 @pytest.fixture
@@ -98,6 +100,23 @@ def test_open_work_moves_to_successors(open_work, django_capture_on_commit_callb
         assert not Task.objects.filter(process__artifact_object_id=a.pk, flow_task_type="HUMAN").exclude(
             status__in=[STATUS.DONE, STATUS.CANCELED]).exists()
 
+    # officers follow their unit; the district's end, with a note in the history; each told once
+    assert not Membership.objects.filter(unit__structure=Structure.Y2025).exists()  # nobody left on 2025 units
+    moved = {(u.username, o.code, n.name) for u, o, n in result.memberships.moved}
+    assert len(moved) == len(result.memberships.moved) > 0
+    assert {code for _u, code, _n in moved} >= {"00001", "00037"}
+    hong_ha_people = set(Membership.objects.filter(unit=new("Phường Hồng Hà")).values_list("user__username", flat=True))
+    assert {u for u, code, _n in moved if code in ("00001", "00037")} <= hong_ha_people
+    assert all(new("Phường Hồng Hà").group in Membership.objects.get(user__username=u, unit__name="Phường Hồng Hà")
+               .user.groups.all() for u in hong_ha_people)
+    ended = Membership.history.filter(history_type="-", unit__kind=UnitKind.DISTRICT)
+    assert ended.count() == len(result.memberships.ended) > 0
+    assert all("phân công kết thúc" in h.history_change_reason for h in ended)
+    people = {u.pk for u, *_rest in result.memberships.moved + result.memberships.ended}
+    notes = Notification.objects.filter(title="Sắp xếp đơn vị hành chính")
+    assert result.people_notified == notes.count() == len(people)
+    assert sorted(notes.values_list("recipient_id", flat=True)) == sorted(people)
+
     links = UnitSuccession.objects.count()
     state = sorted(Assignment.objects.values_list("pk", "unit_id", "status"))
     events = AssignmentEvent.objects.count()
@@ -105,6 +124,8 @@ def test_open_work_moves_to_successors(open_work, django_capture_on_commit_callb
     assert (again.plan.links_created, len(again.assignments.moves), again.tasks_moved) == (0, 0, 0)
     assert sorted(Assignment.objects.values_list("pk", "unit_id", "status")) == state
     assert (UnitSuccession.objects.count(), AssignmentEvent.objects.count()) == (links, events)
+    assert (again.memberships.moved, again.memberships.ended, again.people_notified) == ([], [], 0)
+    assert notes.count() == len(people)
 
 
 def test_dry_run_writes_nothing_and_prints_the_plan(open_work, capsys):
@@ -120,6 +141,8 @@ def test_dry_run_writes_nothing_and_prints_the_plan(open_work, capsys):
     assert "Phường Phúc Tân" in merge and merge.endswith("→ Phường Hồng Hà, trạng thái pending")
     assert sorted(Assignment.objects.values_list("pk", "unit_id", "status")) == state
     assert AssignmentEvent.objects.count() == events and not UnitSuccession.objects.exists()
+    assert not Membership.objects.filter(unit__structure=Structure.CURRENT, unit__kind=UnitKind.COMMUNE).exists()
+    assert not Notification.objects.filter(title="Sắp xếp đơn vị hành chính").exists()
     assert list(StructureInForce.objects.values_list("structure", "in_force_since")) == in_force
 
 

@@ -44,9 +44,12 @@ class Command(BaseCommand):
             "%(prefix)s%(pred)d đơn vị cũ → %(succ)d đơn vị mới (%(divided)d bị chia); %(links)d liên kết mới; "
             "%(located)d đơn vị được cập nhật vị trí; %(moved)d nhiệm vụ chuyển (%(merged)d hợp nhất, "
             "%(conflicts)d xung đột); %(tasks)d việc trong hàng chờ chuyển; %(left)d nhiệm vụ của quận/huyện "
-            "giữ nguyên; cơ cấu đang áp dụng: %(target)s từ %(on)s.") % {
+            "giữ nguyên; %(members)d phân công chuyển, %(ended)d kết thúc, %(notified)d người được thông báo; "
+            "cơ cấu đang áp dụng: %(target)s từ %(on)s.") % {
             "prefix": _("Sẽ thực hiện: ") if dry_run else _("Đã thực hiện: "),
             "pred": plan.predecessor_count, "succ": plan.successor_count, "divided": plan.divided_count,
             "links": plan.links_created, "located": plan.units_located, "moved": len(moves.moves),
             "merged": len(moves.merged), "conflicts": len(moves.conflicts), "tasks": result.tasks_moved,
-            "left": result.open_without_successor, "target": plan.target, "on": plan.on.isoformat()})
+            "left": result.open_without_successor, "members": len(result.memberships.moved),
+            "ended": len(result.memberships.ended), "notified": result.people_notified,
+            "target": plan.target, "on": plan.on.isoformat()})
