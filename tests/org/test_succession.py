@@ -72,3 +72,10 @@ def test_dry_run_writes_nothing(both_structures):
     assert not UnitSuccession.objects.exists()
     assert StructureInForce.objects.filter(pk=1).values_list("structure", flat=True).first() == before
     assert not Unit.objects.filter(latitude__isnull=False).exists()
+
+
+def test_the_links_are_listed_read_only_in_the_admin(both_structures, admin_client):
+    reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    page = admin_client.get("/admin/org/unitsuccession/?q=00007")
+    assert page.status_code == 200 and "Phường Cống Vị" in page.content.decode()
+    assert admin_client.get("/admin/org/unitsuccession/add/").status_code == 403
