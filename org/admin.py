@@ -20,7 +20,7 @@ from . import imports, selectors, services
 from .access import user_may_import_people
 from .audit import history_entries
 from .login import login_unlock
-from .models import Membership, StructureInForce, Unit, User
+from .models import Membership, StructureInForce, Unit, UnitSuccession, User
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -221,3 +221,22 @@ class StructureInForceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = services.structure_in_force_set(structure=obj.structure, since=obj.in_force_since)
         obj.pk, obj.updated_at = saved.pk, saved.updated_at
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    """Read only: links are written by `manage.py reorganise` from the official succession data."""
+
+    list_display = ["predecessor", "successor", "is_default", "on"]
+    list_filter = ["is_default", "on"]
+    search_fields = ["predecessor__name", "predecessor__code", "successor__name", "successor__code"]
+    list_select_related = ["predecessor", "successor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -67,3 +67,4 @@ def specs_2025(path: Path = HANOI_2025_FILE) -> list[UnitSpec]:
 
 
 LOADERS = {"current": specs_current, "2025": specs_2025}
+

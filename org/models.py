@@ -105,6 +105,9 @@ class Unit(models.Model):
     is_urban = models.BooleanField(_("đô thị (phường/thị trấn)"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     group = models.OneToOneField(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="unit")
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    area_km2 = models.FloatField(_("diện tích (km²)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -123,6 +126,31 @@ class Unit(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
+
+
+class UnitSuccession(models.Model):
+    """A reorganisation's link: `predecessor` (a unit of the structure left) went, whole or in part, into
+    `successor` from `on`. A divided commune has several successors, one of them the default, which
+    takes its open work."""
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions",
+                                    verbose_name=_("đơn vị cũ"))
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessions",
+                                  verbose_name=_("đơn vị mới"))
+    is_default = models.BooleanField(_("đơn vị kế thừa mặc định"), default=False)
+    on = models.DateField(_("từ ngày"))
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_unit_succession"),
+            models.UniqueConstraint(fields=["predecessor"], condition=models.Q(is_default=True),
+                                    name="one_default_successor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 class Membership(models.Model):

@@ -23,9 +23,11 @@ from .models import (
     Unit,
     UnitGroupObjectPermission,
     UnitKind,
+    UnitSuccession,
     User,
 )
 from .roles import role_group_name, role_permissions, unit_group_name
+from .succession import SUCCESSIONS
 
 URBAN_PREFIXES = ("Phường", "Thị trấn")
 
@@ -308,6 +310,148 @@ def structure_in_force_set(*, structure: str, since: date | None = None) -> Stru
     selectors.structure_cache_clear()
     transaction.on_commit(selectors.structure_cache_clear)
     return row
+
+
+# --- the reorganisation: predecessors linked to successors ----------------------------------------------------
+
+@dataclass(frozen=True)
+class SuccessionLink:
+    predecessor: Unit
+    successor: Unit
+    is_default: bool
+    divided: bool
+
+
+@dataclass
+class ReorganisationPlan:
+    """What a reorganisation links (or linked): one row per predecessor → successor, and the counts."""
+
+    source: str
+    target: str
+    on: date
+    dry_run: bool
+    links: list[SuccessionLink] = field(default_factory=list)
+    links_created: int = 0
+    units_located: int = 0
+    structure_changed: bool = False
+    without_successor: list[Unit] = field(default_factory=list)  # the districts: no successor unit
+
+    def default_successor(self) -> dict[int, Unit]:
+        """Predecessor unit id → the successor that takes its open work."""
+        return {link.predecessor.pk: link.successor for link in self.links if link.is_default}
+
+    @property
+    def predecessor_count(self) -> int:
+        return len({link.predecessor.pk for link in self.links})
+
+    @property
+    def successor_count(self) -> int:
+        return len({link.successor.pk for link in self.links})
+
+    @property
+    def divided_count(self) -> int:
+        return len({link.predecessor.pk for link in self.links if link.divided})
+
+
+def _succession_links(source: str, target: str, data: dict) -> list[SuccessionLink]:
+    """Join the data to the units: predecessors by code; successors by name (29 of the data's codes for new
+    units differ from the loaded structure's)."""
+    old = {u.code: u for u in Unit.objects.filter(structure=source, kind=UnitKind.COMMUNE)}
+    new = {u.name: u for u in Unit.objects.filter(structure=target, kind=UnitKind.COMMUNE)}
+    new_by_code = {row["code"]: new.get(row["name"]) for row in data["units"]}
+    missing = sorted({c["code"] for c in data["communes"] if c["code"] not in old}
+                     | {row["name"] for row in data["units"] if row["name"] not in new})
+    if missing:
+        raise ValidationError(_("Dữ liệu kế thừa không khớp với các đơn vị đã nạp: %(units)s")
+                              % {"units": ", ".join(missing[:10])})
+    return [
+        SuccessionLink(predecessor=old[c["code"]], successor=new_by_code[code], is_default=code == c["default"],
+                       divided=c["divided"])
+        for c in data["communes"] for code in c["successors"]
+    ]
+
+
+@transaction.atomic
+def reorganise(*, source: str, target: str, on: date | None = None, dry_run: bool = False) -> ReorganisationPlan:
+    """Link the source structure's communes to their successors in the target structure (from the official
+    data), give the successors their location, and put the target structure in force from `on`. Idempotent:
+    a second run links nothing new. A dry run computes the same plan and writes nothing."""
+    if (source, target) not in SUCCESSIONS:
+        raise ValidationError(_("Không có dữ liệu kế thừa từ cơ cấu %(source)s sang %(target)s.")
+                              % {"source": source, "target": target})
+    on = on or CURRENT_IN_FORCE_SINCE
+    data = SUCCESSIONS[(source, target)]()
+    plan = ReorganisationPlan(source=source, target=target, on=on, dry_run=dry_run,
+                              links=_succession_links(source, target, data))
+    plan.without_successor = list(Unit.objects.filter(structure=source, kind=UnitKind.DISTRICT))
+    existing = set(UnitSuccession.objects.filter(predecessor__structure=source, successor__structure=target)
+                   .values_list("predecessor_id", "successor_id"))
+    new_links = [link for link in plan.links if (link.predecessor.pk, link.successor.pk) not in existing]
+    plan.links_created = len(new_links)
+    by_name = {row["name"]: row for row in data["units"]}
+    located = []
+    for unit in {link.successor.pk: link.successor for link in plan.links}.values():
+        row = by_name[unit.name]
+        if (unit.latitude, unit.longitude, unit.area_km2) != (row["latitude"], row["longitude"], row["area_km2"]):
+            unit.latitude, unit.longitude, unit.area_km2 = row["latitude"], row["longitude"], row["area_km2"]
+            located.append(unit)
+    plan.units_located = len(located)
+    in_force = StructureInForce.objects.filter(pk=1).first() or StructureInForce()
+    plan.structure_changed = (in_force.structure, in_force.in_force_since) != (target, on)
+    if dry_run:
+        return plan
+    UnitSuccession.objects.bulk_create([
+        UnitSuccession(predecessor=link.predecessor, successor=link.successor, is_default=link.is_default, on=on)
+        for link in new_links
+    ])
+    Unit.objects.bulk_update(located, ["latitude", "longitude", "area_km2"])
+    if plan.structure_changed:
+        structure_in_force_set(structure=target, since=on)
+    return plan
+
+
+@dataclass
+class MembershipsMoveResult:
+    """Who moved where (user, old unit, new unit), and whose membership ended (user, old unit)."""
+
+    moved: list[tuple[User, Unit, Unit]] = field(default_factory=list)
+    ended: list[tuple[User, Unit]] = field(default_factory=list)
+
+
+REASON_MAX = 100  # the history's change reason column
+
+
+def _end(membership: Membership, reason: str) -> None:
+    membership._change_reason = reason[:REASON_MAX]  # simple-history keeps it with the record
+    membership.delete()
+
+
+@transaction.atomic
+def memberships_move_to_successors(*, successor_of: dict[int, Unit], ended_units: list[Unit],
+                                   on: date) -> MembershipsMoveResult:
+    """Move the memberships of predecessor units (keys of `successor_of`: unit id → default successor) to the
+    successor, end those of `ended_units` (the districts), each with a note in the history, and re-grant the
+    unit groups. Idempotent: a second run finds nobody on a predecessor."""
+    result = MembershipsMoveResult()
+    for m in Membership.objects.select_related("user", "unit").filter(unit_id__in=list(successor_of)).order_by("pk"):
+        old, new = m.unit, successor_of[m.unit_id]
+        reason = _("Sắp xếp đơn vị từ %(on)s: %(old)s → %(new)s") % {
+            "old": old.name, "new": new.name, "on": on.strftime("%d/%m/%Y")}
+        if Membership.objects.filter(user_id=m.user_id, unit=new, role=m.role).exists():
+            _end(m, reason)  # two predecessors of one successor: one membership there is enough
+        else:
+            m.unit, m._change_reason = new, reason[:REASON_MAX]
+            m.save()
+        result.moved.append((m.user, old, new))
+    for m in Membership.objects.select_related("user", "unit").filter(unit__in=ended_units).order_by("pk"):
+        _end(m, _("Sắp xếp đơn vị từ %(on)s: %(unit)s không còn, phân công kết thúc") % {
+            "unit": m.unit.name, "on": on.strftime("%d/%m/%Y")})
+        result.ended.append((m.user, m.unit))
+    for user in {u.pk: u for u, *_units in result.moved + result.ended}.values():
+        membership_groups_sync(user)
+    return result
+
+
 @dataclass(frozen=True)
 class PersonImport:
     """One row of a people sheet, checked: the account (created or updated in place) and one membership.

@@ -209,6 +209,8 @@ class AssignmentEvent(models.Model):
         REMINDED = "reminded", _("Nhắc hạn")
         OVERDUE = "overdue", _("Quá hạn")
         ESCALATED = "escalated", _("Báo cáo vượt cấp")
+        MOVED = "moved", _("Chuyển cho đơn vị kế thừa")
+        MERGED = "merged", _("Hợp nhất vào nhiệm vụ của đơn vị kế thừa")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
