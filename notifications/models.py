@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     ESCALATION = "escalation", _("Báo cáo lên cấp trên do chậm xử lý")
     EMERGENCY = "emergency", _("Thông tin khẩn cấp")
+    UNIT_CHANGED = "unit_changed", _("Thay đổi đơn vị công tác")
 
 
 class Level(models.TextChoices):

@@ -340,6 +340,17 @@ class ReorganisationPlan:
         """Predecessor unit id → the successor that takes its open work."""
         return {link.predecessor.pk: link.successor for link in self.links if link.is_default}
 
+    def successor_sets(self) -> dict[int, set[int]]:
+        """Unit id of the structure left → every successor unit id: a commune's (all of them when it was
+        divided), a district's (those of its communes). Where work addressed to a unit now goes."""
+        sets: dict[int, set[int]] = {}
+        for link in self.links:
+            sets.setdefault(link.predecessor.pk, set()).add(link.successor.pk)
+        for district in self.without_successor:
+            sets[district.pk] = set().union(*(
+                sets.get(pk, set()) for pk in Unit.objects.filter(parent=district).values_list("pk", flat=True)))
+        return sets
+
     @property
     def predecessor_count(self) -> int:
         return len({link.predecessor.pk for link in self.links})

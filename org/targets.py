@@ -87,3 +87,18 @@ def target_fields_limit(form, structure: str | None = None) -> str:
         form.fields.pop("district_communes", None)
     form.fields["target_units"].queryset = org_selectors.pickable_units(structure)
     return structure
+
+
+def target_spec_succeed(spec: dict, *, target: str, successors: dict[int, set[int]]) -> dict:
+    """The same addressees in the `target` structure: a unit of the structure left becomes its successors
+    (`successors`: see ReorganisationPlan.successor_sets), "communes of district D" the successors of D's
+    communes, and a district set the communes' set where the target has no districts. Units of neither
+    structure (the Department's divisions) stay."""
+    spec = target_spec_clean(spec)
+    units: set[int] = set()
+    for pk in spec["units"] + spec["district_communes"]:
+        units |= successors.get(pk, {pk})
+    sets = set(spec["sets"])
+    if sets & DISTRICT_SETS and not org_selectors.structure_has_districts(target):
+        sets = (sets - DISTRICT_SETS) | {"all_communes"}
+    return {"units": sorted(units), "sets": sorted(sets), "district_communes": [], "structure": target}

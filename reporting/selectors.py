@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from coordination.models import Assignment
 from org import selectors as org_selectors
 from org.audit import HistoryEntry, history_entries
-from org.models import Structure, Unit, UnitKind, User
+from org.models import Structure, Unit, UnitKind, UnitSuccession, User
 
 from .models import IndicatorKind, ReportingPeriod, UnitReport
 
@@ -67,10 +67,28 @@ def period_for_directive(directive_id: int) -> ReportingPeriod | None:
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    """The last period of the same structure before this one that was opened and not cancelled."""
-    return (ReportingPeriod.objects.filter(structure=period.structure, cutoff_date__lt=period.cutoff_date)
+    """The last period before this one that was opened and not cancelled, of the same structure or of the one
+    its units succeeded (the annual 2025 report of the 126 units follows H1 2025 of the 526 communes)."""
+    structures = {period.structure, *UnitSuccession.objects.filter(successor__structure=period.structure)
+                  .values_list("predecessor__structure", flat=True).distinct()}
+    return (ReportingPeriod.objects.filter(structure__in=structures, cutoff_date__lt=period.cutoff_date)
             .exclude(status__in=[ReportingPeriod.Status.DRAFT, ReportingPeriod.Status.CANCELLED])
             .order_by("-cutoff_date").first())
+
+
+def predecessors_in(structure: str, units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units of `structure` whose work went to one of `units` (their default successor): a successor's
+    previous figures are the sum of these, and each predecessor counts once, so the totals reconcile."""
+    return Unit.objects.filter(structure=structure, successions__is_default=True,
+                               successions__successor__in=units.values("pk"))
+
+
+def previous_totals(period: ReportingPeriod, previous: ReportingPeriod, units: QuerySet[Unit] | None) -> dict:
+    """The previous period's totals over the same ground as `totals(period, units)`: in a structure left, over
+    the predecessors of the units in scope."""
+    if units is not None and previous.structure != period.structure:
+        units = predecessors_in(previous.structure, units)
+    return totals(previous, units)
 
 
 # --- aggregation --------------------------------------------------------------------------------------------------
@@ -199,10 +217,17 @@ def report_for_user(user: User, period: ReportingPeriod, unit_pk: int) -> UnitRe
 
 
 def previous_values(period: ReportingPeriod, unit: Unit) -> tuple[ReportingPeriod | None, dict]:
-    """The previous period and this unit's values in it (sent reports only)."""
+    """The previous period and this unit's values in it (sent reports only). A unit that did not exist then
+    (a successor of the 2025 reorganisation) gets the sums of its predecessors' accepted figures, numbers only:
+    a yes/no or a choice of several communes has no single value."""
     previous = previous_period(period)
     if previous is None:
         return None, {}
+    if previous.structure != unit.structure:
+        sums = totals(previous, predecessors_in(previous.structure, Unit.objects.filter(pk=unit.pk)))
+        numeric = {i["code"] for i in previous.indicators
+                   if i["kind"] in (IndicatorKind.INTEGER, IndicatorKind.DECIMAL)}
+        return previous, ({k: v for k, v in sums["values"].items() if k in numeric} if sums["count"] else {})
     report = (UnitReport.objects.filter(period=previous, unit=unit)
               .exclude(status=UnitReport.Status.DRAFT).only("values").first())
     return previous, (report.values if report else {})

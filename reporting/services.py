@@ -8,12 +8,14 @@ a report's status and its assignment's status never disagree."""
 
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -422,3 +424,40 @@ __all__ = [
     "report_review",
     "report_reopen",
 ]
+
+
+@dataclass
+class PeriodsRetarget:
+    periods: list[ReportingPeriod] = field(default_factory=list)  # now on the target structure
+    conflicts: list[ReportingPeriod] = field(default_factory=list)  # the target has its own period of that kind/year
+    reports_moved: int = 0
+    reports_reopened: int = 0  # sent, but their (merged) assignment is back to a less advanced state
+
+
+@transaction.atomic
+def periods_retarget(*, source: str, target: str) -> PeriodsRetarget:
+    """Open (and not yet opened) periods of `source` belong to `target` after a reorganisation: their reports
+    follow their assignment to the successor unit (coordination.services.reorganisation moved those), the
+    automatic calendar opens the next ones on `target`. Idempotent."""
+    result = PeriodsRetarget()
+    live = [ReportingPeriod.Status.DRAFT, ReportingPeriod.Status.OPEN]
+    for period in ReportingPeriod.objects.select_for_update().filter(structure=source, status__in=live):
+        if ReportingPeriod.objects.filter(kind=period.kind, year=period.year, structure=target).exclude(
+                status=ReportingPeriod.Status.CANCELLED).exists():
+            result.conflicts.append(period)
+            continue
+        period.structure = target
+        period._change_reason = _("Sắp xếp đơn vị hành chính")
+        period.save(update_fields=["structure"])
+        result.periods.append(period)
+    reports = (UnitReport.objects.select_for_update().filter(period__in=result.periods)
+               .exclude(unit_id=F("assignment__unit_id")).select_related("assignment"))
+    for report in reports:
+        report.unit_id = report.assignment.unit_id
+        if report.status == UnitReport.Status.SUBMITTED and report.assignment.status != Assignment.Status.REPORTED:
+            report.status = UnitReport.Status.DRAFT
+            result.reports_reopened += 1
+        report.save(update_fields=["unit", "status"])
+        result.reports_moved += 1
+    ReportingSchedule.objects.filter(structure=source).update(structure=target)
+    return result

@@ -43,7 +43,7 @@ def period_detail(request, pk):
     scope = selectors.units_in_scope(request.user)
     city = selectors.totals(period, scope)
     previous = selectors.previous_period(period)
-    previous_totals = selectors.totals(previous, scope)["values"] if previous else {}
+    previous_city = selectors.previous_totals(period, previous, scope) if previous else {"count": 0, "values": {}}
     by_district = selectors.totals_by_district(period, scope)
     districts = Unit.objects.filter(structure=period.structure, kind=UnitKind.DISTRICT).order_by("path")
     if scope is not None:
@@ -61,7 +61,8 @@ def period_detail(request, pk):
     ]
     return render(request, "reporting/period_detail.html", {
         "period": period, "city": city, "previous_period": previous,
-        "rows": value_rows(period.indicators, city["values"], previous_totals, aggregate=True),
+        "rows": value_rows(period.indicators, city["values"], previous_city["values"], aggregate=True),
+        "previous_count": previous_city["count"],
         "district_table": district_table, "progress": selectors.completeness_counts(period, scope),
         "whole": scope is None, "can_manage": _can_manage(request.user),
         "history": selectors.period_history(period),

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from org.models import Unit, User
 
-from ..models import Assignment, AssignmentEvent, AssignmentEvidence
+from ..models import Assignment, AssignmentEvent, AssignmentEvidence, Directive
+from .assignments import assignments_create
 
 # the least progressed state wins: "received" only if every predecessor had received it
 STRICTNESS = [Assignment.Status.PENDING, Assignment.Status.RECEIVED, Assignment.Status.RETURNED,
@@ -37,7 +38,8 @@ class AssignmentMove:
 @dataclass
 class AssignmentsMoveResult:
     moves: list[AssignmentMove] = field(default_factory=list)
-    conflicts: list[Assignment] = field(default_factory=list)  # the successor's own is closed: left as they are
+    # the successor's own assignment was closed: the predecessors' merged into it (events, evidence), it stays closed
+    conflicts: list[AssignmentMove] = field(default_factory=list)
 
     @property
     def moved(self) -> list[Assignment]:
@@ -45,15 +47,31 @@ class AssignmentsMoveResult:
 
     @property
     def merged(self) -> list[Assignment]:
-        return [a for m in self.moves for a in m.merged]
+        """Closed by the move: merged into another's assignment (the flows of these end)."""
+        return [a for m in self.moves for a in m.merged] + [a for m in self.conflicts for a in m.predecessors]
 
     @property
     def predecessor_count(self) -> int:
-        return sum(len(m.predecessors) for m in self.moves)
+        return sum(len(m.predecessors) for m in self.moves + self.conflicts)
 
 
 def _strictest(statuses) -> str:
     return min(statuses, key=STRICTNESS.index)
+
+
+def _merge(kept: Assignment, others: list[Assignment], actor: User | None, now, *, reason: str) -> None:
+    """Close `others` as merged into `kept`, which takes their events and evidence (nothing is deleted)."""
+    for other in others:
+        AssignmentEvent.objects.filter(assignment=other).update(assignment=kept)
+        AssignmentEvidence.objects.filter(assignment=other).update(assignment=kept)
+        other.status, other.closed_at, other.cancel_reason = Assignment.Status.CANCELLED, now, reason
+        other._change_reason = reason[:100]
+        other.save(update_fields=["status", "closed_at", "cancel_reason"])
+        AssignmentEvent.objects.create(assignment=other, kind=AssignmentEvent.Kind.MERGED, actor=actor,
+                                       comment=reason)
+        AssignmentEvent.objects.create(
+            assignment=kept, kind=AssignmentEvent.Kind.MERGED, actor=actor,
+            comment=_("Nhận nhiệm vụ của %(unit)s.") % {"unit": other.unit.name})
 
 
 @transaction.atomic
@@ -75,7 +93,14 @@ def assignments_move_to_successors(*, successor_of: dict[int, Unit], actor: User
         successor = successors[successor_id]
         existing = already.get((directive_id, successor_id))
         if existing is not None and existing.is_closed:
-            result.conflicts.extend(predecessors)
+            # the successor has finished this directive already: the predecessors' work joins its record
+            _merge(existing, predecessors, actor, now, reason=_(
+                "%(unit)s đã hoàn thành nhiệm vụ này; hợp nhất vào nhiệm vụ đó (sắp xếp đơn vị hành chính).")
+                % {"unit": successor.name})
+            result.conflicts.append(AssignmentMove(
+                directive_id=directive_id, successor=successor, kept=existing, predecessors=predecessors,
+                status_before={a.pk: a.status for a in predecessors}, status=existing.status,
+                predecessor_units=[a.unit for a in predecessors]))
             continue
         members = predecessors + ([existing] if existing is not None else [])
         status = _strictest(a.status for a in members)
@@ -83,18 +108,8 @@ def assignments_move_to_successors(*, successor_of: dict[int, Unit], actor: User
         move = AssignmentMove(directive_id=directive_id, successor=successor, kept=kept, predecessors=predecessors,
                               status_before={a.pk: a.status for a in members}, status=status,
                               predecessor_units=[a.unit for a in predecessors])
-        for other in move.merged:
-            AssignmentEvent.objects.filter(assignment=other).update(assignment=kept)
-            AssignmentEvidence.objects.filter(assignment=other).update(assignment=kept)
-            other.status, other.closed_at = Assignment.Status.CANCELLED, now
-            other.cancel_reason = _("Hợp nhất vào nhiệm vụ của %(unit)s (sắp xếp đơn vị hành chính).") % {
-                "unit": successor.name}
-            other.save(update_fields=["status", "closed_at", "cancel_reason"])
-            AssignmentEvent.objects.create(assignment=other, kind=AssignmentEvent.Kind.MERGED, actor=actor,
-                                           comment=other.cancel_reason)
-            AssignmentEvent.objects.create(
-                assignment=kept, kind=AssignmentEvent.Kind.MERGED, actor=actor,
-                comment=_("Nhận nhiệm vụ của %(unit)s.") % {"unit": other.unit.name})
+        _merge(kept, move.merged, actor, now, reason=_(
+            "Hợp nhất vào nhiệm vụ của %(unit)s (sắp xếp đơn vị hành chính).") % {"unit": successor.name})
         if kept.unit_id != successor_id:
             comment = _("Chuyển từ %(old)s sang %(new)s (sắp xếp đơn vị hành chính).") % {
                 "old": kept.unit.name, "new": successor.name}
@@ -110,3 +125,63 @@ def assignments_move_to_successors(*, successor_of: dict[int, Unit], actor: User
         kept.save()
         result.moves.append(move)
     return result
+
+
+@dataclass
+class DistrictsEnd:
+    ended: list[Assignment] = field(default_factory=list)  # the districts' open assignments, now cancelled
+    created: list[Assignment] = field(default_factory=list)  # for successors, where a district had not relayed
+
+
+@transaction.atomic
+def district_assignments_end(*, districts: list[Unit], successors: dict[int, set[int]],
+                             actor: User | None = None) -> DistrictsEnd:
+    """A district that ceased ends its open assignments with a note. One it had not passed on to any commune
+    goes, as a new assignment, to every successor of its communes (`successors`: district id → unit ids) that
+    holds none of that directive; what it had relayed already moved with the communes. Idempotent."""
+    result = DistrictsEnd()
+    open_ = (Assignment.objects.select_for_update().exclude(status__in=Assignment.CLOSED)
+             .filter(unit__in=districts).select_related("directive", "unit").order_by("directive_id", "pk"))
+    now = timezone.now()
+    for assignment in open_:
+        reason = _("%(unit)s không còn sau sắp xếp đơn vị hành chính; nhiệm vụ kết thúc.") % {
+            "unit": assignment.unit.name}
+        if not assignment.children.exists():
+            units = list(Unit.objects.filter(pk__in=successors.get(assignment.unit_id, ())).order_by("path"))
+            created = assignments_create(assignment.directive, units, actor=actor)
+            AssignmentEvent.objects.bulk_create([AssignmentEvent(
+                assignment=a, kind=AssignmentEvent.Kind.MOVED, actor=actor,
+                comment=_("Nhận từ %(unit)s (sắp xếp đơn vị hành chính).") % {"unit": assignment.unit.name})
+                for a in created])
+            result.created.extend(created)
+            if created:
+                reason = _("%(unit)s không còn sau sắp xếp đơn vị hành chính; nhiệm vụ giao cho %(n)d đơn vị "
+                           "kế thừa.") % {"unit": assignment.unit.name, "n": len(created)}
+        assignment.status, assignment.closed_at, assignment.cancel_reason = Assignment.Status.CANCELLED, now, reason
+        assignment._change_reason = reason[:100]
+        assignment.save(update_fields=["status", "closed_at", "cancel_reason"])
+        AssignmentEvent.objects.create(assignment=assignment, kind=AssignmentEvent.Kind.CANCELLED, actor=actor,
+                                       comment=reason)
+        result.ended.append(assignment)
+    return result
+
+
+# Not fanned out yet, or out and open: a reorganisation addresses them to the new structure. A fan-out in
+# progress is waited for (workflows.reorganisation refuses to start during one).
+RETARGETABLE = (Directive.Status.DRAFT, Directive.Status.PENDING_APPROVAL, Directive.Status.RETURNED,
+                Directive.Status.IN_PROGRESS)
+
+
+@transaction.atomic
+def directives_retarget(*, source: str, target: str, succeed, actor: User | None = None) -> list[Directive]:
+    """Address every open directive naming the `source` structure to `target` (`succeed(spec)`: see
+    org.targets.target_spec_succeed): the ones not sent fan out to the new units; for the ones out, the spec
+    shows to whom it now goes (their assignments moved). Idempotent."""
+    moved = []
+    for directive in Directive.objects.select_for_update().filter(
+            status__in=RETARGETABLE, target_spec__structure=source).order_by("pk"):
+        directive.target_spec = succeed(directive.target_spec)
+        directive._change_reason = _("Sắp xếp đơn vị hành chính")
+        directive.save(update_fields=["target_spec"])
+        moved.append(directive)
+    return moved

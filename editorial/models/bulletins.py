@@ -202,6 +202,7 @@ class BulletinEvent(models.Model):
         AUDIO_REQUESTED = "audio_requested", _("Yêu cầu tạo âm thanh")
         AUDIO_UPLOADED = "audio_uploaded", _("Tải lên bản thu âm")
         AUDIO_CONFIRMED = "audio_confirmed", _("Xác nhận âm thanh")
+        RETARGETED = "retargeted", _("Chuyển đơn vị nhận theo sắp xếp đơn vị hành chính")
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,3 +305,30 @@ def comment_add(*, revision: BulletinRevision, user: User, body: str, quote: str
     comment.full_clean()
     comment.save()
     return comment
+
+
+# A reorganisation moves these to the new structure's units; a published or rejected bulletin keeps the units it
+# went to (its history), and a correction pending on a published one is an unpublished change: it moves.
+RETARGETABLE = [s for s in Bulletin.Status if s not in (Bulletin.Status.PUBLISHED, Bulletin.Status.REJECTED)]
+
+
+@transaction.atomic
+def bulletins_retarget(*, source: str, target: str, succeed, actor: User | None = None) -> list[Bulletin]:
+    """Address every bulletin not yet out (`RETARGETABLE`) that names the `source` structure to `target`:
+    `succeed(spec)` gives the spec's equivalent there (org.targets.target_spec_succeed). An administrative
+    change, not an edit: the approval, the audio and the schedule stand. Idempotent: a second run finds no
+    bulletin on `source`."""
+    moved = []
+    on_source = Q(target_spec__structure=source) | Q(pk__in=BulletinTarget.objects.filter(
+        unit__structure=source).values("bulletin_id"))
+    for bulletin in Bulletin.objects.select_for_update().filter(on_source, status__in=RETARGETABLE).order_by("pk"):
+        before = bulletin.target_units.count()
+        bulletin.target_spec = succeed(bulletin.target_spec)
+        bulletin._change_reason = _("Sắp xếp đơn vị hành chính")
+        bulletin.save(update_fields=["target_spec", "updated_at"])
+        after = targets_sync(bulletin)
+        event(bulletin, BulletinEvent.Kind.RETARGETED, actor,
+              comment=_("Cơ cấu %(target)s: %(before)d → %(after)d đơn vị nhận.") % {
+                  "target": target, "before": before, "after": after})
+        moved.append(bulletin)
+    return moved

@@ -2,17 +2,28 @@
 ends on a successor, merged ones keep every predecessor's events and evidence in the strictest state, the flows
 follow, a second run changes nothing and a dry run writes nothing."""
 
+from datetime import date, datetime, time
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from coordination.models import Assignment, AssignmentEvent, AssignmentEvidence
+from coordination.models import Assignment, AssignmentEvent, AssignmentEvidence, Directive, Urgency
+from editorial.models import Bulletin
+from editorial.services import targets_sync
 from notifications.models import Notification
 from org.loaders import specs_current
 from org.models import Membership, Structure, StructureInForce, Unit, UnitKind, UnitSuccession
 from org.services import units_sync
+from org.targets import target_spec_clean
+from reporting.models import PeriodKind, ReportingPeriod, UnitReport
+from reporting.selectors import previous_period, previous_totals, previous_values, totals
+from reporting.services import indicators_snapshot
 from tests.workflows.directive.helpers import acknowledge, approve, issue
 from workflows.directive.flow import UnitAssignmentFlow
 from workflows.reorganisation import reorganise
@@ -137,8 +148,10 @@ def test_dry_run_writes_nothing_and_prints_the_plan(open_work, capsys):
     assert "00007 Phường Cống Vị * → " in out and "Phường Ngọc Hà" in out
     assert "Sẽ thực hiện: 526 đơn vị cũ → 126 đơn vị mới (199 bị chia)" in out
     assert "3 nhiệm vụ chuyển (2 hợp nhất, 0 xung đột)" in out
-    merge = next(line for line in out.splitlines() if line.strip().startswith("Hợp nhất") and "Phúc Xá" in line)
-    assert "Phường Phúc Tân" in merge and merge.endswith("→ Phường Hồng Hà, trạng thái pending")
+    merge = next(line for line in out.splitlines() if "→ Phường Hồng Hà (" in line)
+    assert "Phường Phúc Xá" in merge and "Phường Phúc Tân" in merge
+    assert merge.endswith("(hợp nhất, trạng thái: Chờ tiếp nhận)")
+    assert "cơ cấu đang áp dụng: Cơ cấu hiện hành (2 cấp, từ 1/7/2025) từ 01/07/2025." in out
     assert sorted(Assignment.objects.values_list("pk", "unit_id", "status")) == state
     assert AssignmentEvent.objects.count() == events and not UnitSuccession.objects.exists()
     assert not Membership.objects.filter(unit__structure=Structure.CURRENT, unit__kind=UnitKind.COMMUNE).exists()
@@ -151,3 +164,149 @@ def test_the_command_runs_and_puts_the_current_structure_in_force(open_work, cap
     assert "Đã thực hiện" in capsys.readouterr().out
     assert StructureInForce.objects.get().structure == Structure.CURRENT
     assert not _open_on_2025_communes().exists()
+
+
+
+# --- the rest of the open work: a district's directive, bulletins not yet out, reporting periods ------------------
+
+def _district(name: str) -> Unit:
+    return Unit.objects.get(structure=Structure.Y2025, kind=UnitKind.DISTRICT, name=name)
+
+
+def _successors_of_communes(district: Unit) -> set[int]:
+    return set(UnitSuccession.objects.filter(predecessor__parent=district).values_list("successor_id", flat=True))
+
+
+def _bulletin(user, spec: dict, status: str) -> Bulletin:
+    bulletin = Bulletin.objects.create(title=f"Bản tin {status}", body="<p>Nội dung</p>", created_by=user,
+                                       drafting_unit=Unit.objects.get(code="SVHTT-TTBCXB"), status=status,
+                                       target_spec=target_spec_clean(spec))
+    targets_sync(bulletin)
+    return bulletin
+
+
+def _period(user, *, kind: str, year: int, status: str, reports: dict[str, tuple[str, str, dict]]):
+    """A period on the 2025 structure with its directive and, per commune code, (assignment status, report
+    status, values): set up as the data stands, the flows are not what this tests."""
+    cutoff, due = ((date(year, 5, 30), date(year, 6, 6)) if kind == PeriodKind.HALF_YEAR
+                   else (date(year, 11, 30), date(year, 12, 6)))
+    directive = Directive.objects.create(
+        title=f"Báo cáo {kind} {year}", issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), created_by=user,
+        urgency=Urgency.objects.first(), deadline=timezone.make_aware(datetime.combine(due, time(23, 59))),
+        target_spec={"sets": ["all_communes"], "structure": "2025"}, relay_through_districts=True,
+        status=Directive.Status.CLOSED if status == ReportingPeriod.Status.CLOSED else Directive.Status.IN_PROGRESS)
+    period = ReportingPeriod.objects.create(kind=kind, year=year, structure=Structure.Y2025, cutoff_date=cutoff,
+                                            due_date=due, status=status, directive=directive,
+                                            indicators=indicators_snapshot())
+    for code, (a_status, r_status, values) in reports.items():
+        a = Assignment.objects.create(directive=directive, unit=old(code), status=a_status, deadline=directive.deadline)
+        UnitReport.objects.create(period=period, unit=a.unit, assignment=a, status=r_status, values=values)
+    return period
+
+
+@pytest.fixture
+def more_work(demo, user, django_capture_on_commit_callbacks):
+    """On the 2025 demo: a directive to the district of Ba Đình, which it has not passed on; bulletins
+    scheduled, in draft and published; H1 2025 accepted for three communes and the annual 2025 report open."""
+    with django_capture_on_commit_callbacks(execute=True):
+        to_district = issue(user("phongtt"), [_district("Quận Ba Đình")], title="Kiểm tra cụm loa")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(to_district, user("giamdoc"))
+    drafter = user("phongtt")
+    bulletins = {
+        "scheduled": _bulletin(drafter, {"sets": ["all_communes"], "structure": "2025"}, Bulletin.Status.SCHEDULED),
+        "draft": _bulletin(drafter, {"units": [old("00001").pk], "district_communes": [_district("Quận Đống Đa").pk],
+                                     "structure": "2025"}, Bulletin.Status.DRAFT),
+        "published": _bulletin(drafter, {"sets": ["all_communes"], "structure": "2025"}, Bulletin.Status.PUBLISHED),
+    }
+    accepted = Assignment.Status.ACCEPTED, UnitReport.Status.ACCEPTED
+    h1 = _period(drafter, kind=PeriodKind.HALF_YEAR, year=2025, status=ReportingPeriod.Status.CLOSED, reports={
+        "00001": (*accepted, {"clusters_total": 10, "zalo_followers": 100, "web_page": True}),
+        "00037": (*accepted, {"clusters_total": 7, "zalo_followers": 50, "web_page": False}),
+        "00004": (*accepted, {"clusters_total": 4, "zalo_followers": 1, "web_page": True})})
+    annual = _period(drafter, kind=PeriodKind.ANNUAL, year=2025, status=ReportingPeriod.Status.OPEN, reports={
+        "00001": (Assignment.Status.REPORTED, UnitReport.Status.SUBMITTED, {"clusters_total": 12})})
+    units_sync(specs_current())
+    return {"district_directive": to_district, "bulletins": bulletins, "h1": h1, "annual": annual}
+
+
+def test_a_district_directive_goes_to_the_successors_of_its_communes(more_work):
+    directive = more_work["district_directive"]
+    ba_dinh = _district("Quận Ba Đình")
+    reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    successors = _successors_of_communes(ba_dinh)
+    assert len(successors) >= 3
+    district = Assignment.objects.get(directive=directive, unit=ba_dinh)
+    assert district.status == "cancelled" and "Quận Ba Đình không còn" in district.cancel_reason
+    assert district.events.filter(kind=AssignmentEvent.Kind.CANCELLED).count() == 1
+    given = Assignment.objects.filter(directive=directive).exclude(status__in=Assignment.CLOSED)
+    assert set(given.values_list("unit_id", flat=True)) == successors
+    assert all(a.events.filter(kind=AssignmentEvent.Kind.MOVED, comment__contains="Quận Ba Đình").exists()
+               for a in given)
+    for a in given:  # each in its own queue, and the district's flow ended
+        tasks = Task.objects.filter(process__artifact_object_id=a.pk, flow_task_type="HUMAN").exclude(
+            status__in=[STATUS.DONE, STATUS.CANCELED])
+        assert [(t.flow_task, t.owner_permission_obj_pk) for t in tasks] == [
+            (UnitAssignmentFlow.acknowledge, str(a.unit_id))]
+    assert not Task.objects.filter(process__artifact_object_id=district.pk, flow_task_type="HUMAN").exclude(
+        status__in=[STATUS.DONE, STATUS.CANCELED]).exists()
+    assert not Assignment.objects.exclude(status__in=Assignment.CLOSED).filter(
+        unit__structure=Structure.Y2025).exists()
+
+    again = reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    assert (again.districts.ended, again.districts.created, again.open_left) == ([], [], 0)
+    assert Assignment.objects.filter(directive=directive).count() == len(successors) + 1
+
+
+def test_bulletins_not_yet_out_are_addressed_to_the_new_units(more_work):
+    b = more_work["bulletins"]
+    reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    for bulletin in b.values():
+        bulletin.refresh_from_db()
+    scheduled = b["scheduled"]
+    assert scheduled.status == Bulletin.Status.SCHEDULED  # the schedule and the approval stand
+    assert scheduled.target_spec["structure"] == Structure.CURRENT
+    assert set(scheduled.target_units.values_list("structure", "kind").distinct()) == {
+        (Structure.CURRENT, UnitKind.COMMUNE)}
+    assert scheduled.target_units.count() == 126
+    draft = b["draft"]
+    assert set(draft.target_units.values_list("pk", flat=True)) == (
+        {new("Phường Hồng Hà").pk} | _successors_of_communes(_district("Quận Đống Đa")))
+    assert all(x.events.filter(kind="retargeted").count() == 1 for x in (scheduled, draft))
+    published = b["published"]  # what went out keeps the units it went to
+    assert published.target_spec["structure"] == Structure.Y2025 and published.target_units.count() == 526
+    assert not published.events.filter(kind="retargeted").exists()
+    again = reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    assert again.bulletins == [] and again.directives == []
+
+
+def test_open_periods_move_and_previous_figures_are_the_predecessors_sums(more_work, client, user):
+    h1, annual = more_work["h1"], more_work["annual"]
+    result = reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+    assert result.periods.periods == [annual] and result.periods.conflicts == []
+    annual.refresh_from_db()
+    h1.refresh_from_db()
+    assert (annual.structure, h1.structure) == (Structure.CURRENT, Structure.Y2025)  # a closed one is history
+    report = UnitReport.objects.get(period=annual)
+    assert (report.unit, report.status) == (new("Phường Hồng Hà"), UnitReport.Status.SUBMITTED)
+
+    assert previous_period(annual) == h1
+    # Hồng Hà = Phúc Xá + Phúc Tân; a yes/no of two communes has no single value
+    period, values = previous_values(annual, new("Phường Hồng Hà"))
+    assert period == h1 and (values["clusters_total"], values["zalo_followers"]) == (17, 150)
+    assert "web_page" not in values and "station_technology" not in values
+    ba_dinh = previous_values(annual, new("Phường Ba Đình"))[1]
+    assert (ba_dinh["clusters_total"], ba_dinh["zalo_followers"]) == (4, 1)
+    assert previous_values(annual, new("Xã Sóc Sơn"))[1] == {}
+    # the city totals of both structures on one page: 3 reports of 2025 communes before, 526 → 126 units
+    assert previous_totals(annual, h1, None) == totals(h1, None)
+    assert previous_totals(annual, h1, Unit.objects.filter(pk=new("Phường Hồng Hà").pk))["count"] == 2
+    client.force_login(user("giamdoc"))
+    page = client.get(reverse("reporting:period_detail", args=[annual.pk])).content.decode()
+    assert "cộng từ 3 báo cáo xã/phường" in page and "cơ cấu đơn vị trước sắp xếp" in page
+
+
+def test_a_fan_out_in_progress_holds_the_reorganisation(more_work):
+    Directive.objects.filter(pk=more_work["district_directive"].pk).update(status=Directive.Status.FANNING_OUT)
+    with pytest.raises(ValidationError, match="đang được gửi"):
+        reorganise(source=Structure.Y2025, target=Structure.CURRENT)
