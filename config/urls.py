@@ -10,6 +10,7 @@ from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
+from workflows.admin_views import reorganise_page
 from workflows.viewsets import flow_apps
 
 from .views import HomeView
@@ -49,6 +50,7 @@ site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), Notif
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
+    path("admin/org/reorganise/", reorganise_page, name="reorganise"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),

@@ -17,7 +17,7 @@ from common.tables import TableError, TableRow
 from common.uploads import FORMATS, extension_of, upload_check
 
 from . import imports, selectors, services
-from .access import user_may_import_people
+from .access import user_may_import_people, user_may_reorganise
 from .audit import history_entries
 from .login import login_unlock
 from .models import Membership, StructureInForce, Unit, UnitSuccession, User
@@ -211,6 +211,11 @@ class StructureInForceAdmin(admin.ModelAdmin):
 
     form = StructureInForceForm
     list_display = ["structure", "in_force_since", "updated_at"]
+    change_list_template = "org/admin_structure_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_reorganise": user_may_reorganise(request.user)}
+        return super().changelist_view(request, extra_context={**extra, **(extra_context or {})})
 
     def has_add_permission(self, request):
         return not StructureInForce.objects.exists() and super().has_add_permission(request)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .models import Structure, UnitKind
 from .services import UnitSpec
+from .succession import succession_2025
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HANOI_2025_FILE = DATA_DIR / "hanoi_2025.json"
@@ -34,10 +35,12 @@ def specs_current() -> list[UnitSpec]:
 
     hanoi = (w for w in Ward.iter_all() if int(w.province_code) == HANOI_PROVINCE_CODE)
     wards = sorted(hanoi, key=lambda w: int(w.code))
+    # where each unit is, from the official succession data (joined by name: see org/data/README.md)
+    located = {u["name"]: (u["latitude"], u["longitude"], u["area_km2"]) for u in succession_2025()["units"]}
     return [city_spec()] + [
         UnitSpec(
             code=_local_code(w.code), name=w.name, kind=UnitKind.COMMUNE, structure=Structure.CURRENT,
-            parent_code=CITY_CODE, parent_structure=Structure.CITY, codename=w.codename,
+            parent_code=CITY_CODE, parent_structure=Structure.CITY, codename=w.codename, location=located.get(w.name),
         )
         for w in wards
     ]

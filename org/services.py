@@ -49,6 +49,7 @@ class UnitSpec:
     parent_structure: str | None = None
     codename: str = ""
     short_name: str = ""
+    location: tuple[float, float, float] | None = None  # latitude, longitude, area (km²); None: left as it is
 
 
 @dataclass
@@ -71,13 +72,15 @@ def units_sync(specs: Iterable[UnitSpec]) -> SyncResult:
     result = SyncResult()
     structures = {s.structure for s in specs} | {s.parent_structure for s in specs if s.parent_structure}
     existing = {(u.structure, u.code): u for u in Unit.objects.filter(structure__in=structures)}
-    fields = ("name", "kind", "codename", "short_name", "is_urban")
+    fields = ("name", "kind", "codename", "short_name", "is_urban", "latitude", "longitude", "area_km2")
     to_create, to_update = [], []
     for spec in specs:
         values = {
             "name": spec.name, "kind": spec.kind, "codename": spec.codename, "short_name": spec.short_name,
             "is_urban": spec.kind == UnitKind.COMMUNE and is_urban_name(spec.name),
         }
+        if spec.location is not None:
+            values["latitude"], values["longitude"], values["area_km2"] = spec.location
         unit = existing.get((spec.structure, spec.code))
         if unit is None:
             unit = Unit(code=spec.code, structure=spec.structure, **values)

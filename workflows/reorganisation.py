@@ -24,6 +24,7 @@ from coordination.services.reorganisation import (
     DistrictsEnd,
     assignments_move_to_successors,
     directives_retarget,
+    directives_top_up,
     district_assignments_end,
 )
 from editorial.models import Bulletin
@@ -47,6 +48,7 @@ class Reorganisation:
     assignments: AssignmentsMoveResult
     tasks_moved: int
     districts: DistrictsEnd
+    topped_up: list[Assignment]  # new units that a directive out to a whole set now reaches
     bulletins: list[Bulletin]
     directives: list[Directive]
     periods: PeriodsRetarget
@@ -113,6 +115,9 @@ def reorganise(*, source: str, target: str, on: date | None = None, dry_run: boo
         succeed = partial(target_spec_succeed, target=target, successors=successors)
         bulletins = bulletins_retarget(source=source, target=target, succeed=succeed, actor=actor)
         directives = directives_retarget(source=source, target=target, succeed=succeed, actor=actor)
+        topped_up = directives_top_up(directives, actor=actor)
+        if topped_up:
+            unit_processes_start(topped_up)
         periods = periods_retarget(source=source, target=target)
         memberships = org.memberships_move_to_successors(successor_of=successor_of,
                                                          ended_units=plan.without_successor, on=plan.on)
@@ -122,6 +127,7 @@ def reorganise(*, source: str, target: str, on: date | None = None, dry_run: boo
             transaction.set_rollback(True)
     org_selectors.structure_cache_clear()
     return Reorganisation(plan=plan, assignments=moves, tasks_moved=tasks_moved, districts=districts,
+                          topped_up=topped_up,
                           bulletins=bulletins, directives=directives, periods=periods, memberships=memberships,
                           people_notified=notified, open_left=left)
 
@@ -133,7 +139,8 @@ def summary(result: Reorganisation) -> str:
         "%(prefix)s%(pred)d đơn vị cũ → %(succ)d đơn vị mới (%(divided)d bị chia); %(links)d liên kết mới; "
         "%(located)d đơn vị được cập nhật vị trí; %(moved)d nhiệm vụ chuyển (%(merged)d hợp nhất, "
         "%(conflicts)d xung đột); %(tasks)d việc trong hàng chờ chuyển; %(ended)d nhiệm vụ của quận/huyện "
-        "kết thúc, %(created)d nhiệm vụ giao lại cho đơn vị kế thừa; %(bulletins)d bản tin, %(directives)d văn "
+        "kết thúc, %(created)d nhiệm vụ giao lại cho đơn vị kế thừa, %(topped)d giao bổ sung cho đơn vị mới; "
+        "%(bulletins)d bản tin, %(directives)d văn "
         "bản chỉ đạo và %(periods)d kỳ báo cáo chuyển đơn vị nhận; %(members)d phân công chuyển, %(ended_m)d kết "
         "thúc, %(notified)d người được thông báo; %(left)d nhiệm vụ còn mở ở đơn vị cũ; cơ cấu đang áp dụng: "
         "%(target)s từ %(on)s.") % {
@@ -142,6 +149,7 @@ def summary(result: Reorganisation) -> str:
         "links": plan.links_created, "located": plan.units_located, "moved": len(moves.moves),
         "merged": len(moves.merged), "conflicts": len(moves.conflicts), "tasks": result.tasks_moved,
         "ended": len(result.districts.ended), "created": len(result.districts.created),
+        "topped": len(result.topped_up),
         "bulletins": len(result.bulletins), "directives": len(result.directives),
         "periods": len(result.periods.periods), "members": len(result.memberships.moved),
         "ended_m": len(result.memberships.ended), "notified": result.people_notified, "left": result.open_left,
@@ -164,6 +172,9 @@ def work_rows(result: Reorganisation) -> list[dict]:
     for ended in result.districts.ended:
         rows.append({"what": ended.directive.title, "from": ended.unit.name, "to": "", "conflict": False,
                      "how": ended.cancel_reason})
+    for added in result.topped_up:
+        rows.append({"what": added.directive.title, "from": "", "to": added.unit.name, "conflict": False,
+                     "how": _("giao bổ sung: đơn vị mới thuộc nhóm đơn vị nhận")})
     for bulletin in result.bulletins:
         rows.append({"what": bulletin.title, "from": _("bản tin"), "to": _("%(n)d đơn vị nhận") % {
             "n": bulletin.targets.count()}, "how": _("chuyển đơn vị nhận"), "conflict": False})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit, User
+from org.targets import targets_resolve
 
 from ..models import Assignment, AssignmentEvent, AssignmentEvidence, Directive
 from .assignments import assignments_create
@@ -185,3 +186,22 @@ def directives_retarget(*, source: str, target: str, succeed, actor: User | None
         directive.save(update_fields=["target_spec"])
         moved.append(directive)
     return moved
+
+
+@transaction.atomic
+def directives_top_up(directives: list[Directive], *, actor: User | None = None) -> list[Assignment]:
+    """A directive out to a whole set ("all communes") reaches the whole set of the new structure: a unit
+    that is nobody's default successor (Yên Sở, made of parts of five divided communes) gets its own
+    assignment. Units named one by one are not topped up: their work went to the default successor."""
+    created = []
+    for directive in directives:
+        sets = directive.target_spec.get("sets") or []
+        if directive.status != Directive.Status.IN_PROGRESS or not sets:
+            continue
+        units = targets_resolve({"sets": sets, "structure": directive.target_spec["structure"]})
+        new = assignments_create(directive, units, actor=actor)
+        AssignmentEvent.objects.bulk_create([AssignmentEvent(
+            assignment=a, kind=AssignmentEvent.Kind.MOVED, actor=actor,
+            comment=_("Giao bổ sung cho đơn vị mới (sắp xếp đơn vị hành chính).")) for a in new])
+        created.extend(new)
+    return created

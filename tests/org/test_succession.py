@@ -65,7 +65,17 @@ def test_reorganise_links_every_commune_once_and_is_idempotent(both_structures):
     assert UnitSuccession.objects.count() == plan.links_created
 
 
+def test_loading_the_current_structure_locates_every_unit(both_structures):
+    located = Unit.objects.filter(structure=Structure.CURRENT, kind=UnitKind.COMMUNE, latitude__isnull=False,
+                                  longitude__isnull=False, area_km2__gt=0)
+    assert located.count() == 126
+    assert all(20.5 < u.latitude < 21.5 and 105.2 < u.longitude < 106.1 for u in located)  # inside Hà Nội
+    again = units_sync(specs_current())
+    assert (again.created, again.updated) == (0, 0)
+
+
 def test_dry_run_writes_nothing(both_structures):
+    Unit.objects.update(latitude=None, longitude=None, area_km2=None)  # as loaded before units had a location
     before = StructureInForce.objects.filter(pk=1).values_list("structure", flat=True).first()
     plan = reorganise(source=Structure.Y2025, target=Structure.CURRENT, dry_run=True)
     assert plan.links_created == len(plan.links) > 526

@@ -310,3 +310,82 @@ def test_a_fan_out_in_progress_holds_the_reorganisation(more_work):
     Directive.objects.filter(pk=more_work["district_directive"].pk).update(status=Directive.Status.FANNING_OUT)
     with pytest.raises(ValidationError, match="đang được gửi"):
         reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+
+
+# --- the admin page -----------------------------------------------------------------------------------------------
+
+def test_admin_page_previews_then_confirms_once(open_work, client, user):
+    url = reverse("reorganise")
+    client.force_login(user("admin"))
+    assert "Sắp xếp đơn vị hành chính" in client.get(reverse("admin:org_structureinforce_changelist")).content.decode()
+    assert client.get(url).status_code == 200
+    state = sorted(Assignment.objects.values_list("pk", "unit_id", "status"))
+    form = {"source": "2025", "target": "current", "on": "01/07/2025"}
+    page = client.post(url, {**form, "action": "preview"}).content.decode()
+    assert "Sẽ thực hiện: 526 đơn vị cũ → 126 đơn vị mới" in page and 'id="reorganise-work"' in page
+    assert "Phường Hồng Hà" in page and "hợp nhất, trạng thái: Chờ tiếp nhận" in page
+    assert sorted(Assignment.objects.values_list("pk", "unit_id", "status")) == state  # nothing written
+
+    response = client.post(url, {**form, "action": "confirm"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:org_structureinforce_changelist")
+    assert "Đã thực hiện" in response.content.decode()
+    assert StructureInForce.objects.get().structure == Structure.CURRENT
+    assert not _open_on_2025_communes().exists()
+    moved = AssignmentEvent.objects.filter(kind=AssignmentEvent.Kind.MOVED)
+    assert moved.exists() and set(moved.values_list("actor__username", flat=True)) == {"admin"}  # who did it
+    state, events = sorted(Assignment.objects.values_list("pk", "unit_id", "status")), AssignmentEvent.objects.count()
+    client.post(url, {**form, "action": "confirm"})  # a double click
+    assert sorted(Assignment.objects.values_list("pk", "unit_id", "status")) == state
+    assert AssignmentEvent.objects.count() == events
+
+
+def test_admin_page_is_refused_to_everyone_else(demo, client, user):
+    url = reverse("reorganise")
+    assert client.get(url).status_code == 302  # to the login
+    for person in (officer(old("00001")), user("phongtt"), user("giamdoc")):  # a commune, a division, the Director
+        client.force_login(person)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"source": "2025", "target": "current", "action": "confirm"}).status_code == 403
+    assert StructureInForce.objects.get().structure == Structure.Y2025
+
+
+def test_admin_page_says_why_in_vietnamese(demo, client, user):
+    client.force_login(user("admin"))
+    page = client.post(reverse("reorganise"), {"source": "2025", "target": "2025", "action": "preview"})
+    assert "Hãy chọn hai cơ cấu khác nhau." in page.content.decode()
+
+
+def test_a_directive_to_all_526_communes_half_acknowledged_reconciles(demo, user, django_capture_on_commit_callbacks):
+    """The Done-when's scale: every open assignment ends on one of the 126 successors, the predecessors counted
+    once each; a successor is "received" only if every predecessor had received it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        directive = issue(user("phongtt"), [], sets=["all_communes"], structure="2025")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(directive, user("giamdoc"))
+    communes = list(Assignment.objects.filter(directive=directive).select_related("unit").order_by("unit__path"))
+    assert len(communes) == 526
+    for a in communes[::2]:
+        with django_capture_on_commit_callbacks(execute=True):
+            acknowledge(a, officer(a.unit))
+    received = {a.unit_id for a in communes[::2]}
+    units_sync(specs_current())
+    result = reorganise(source=Structure.Y2025, target=Structure.CURRENT)
+
+    assert result.assignments.predecessor_count == 526 and result.open_left == 0
+    mine = Assignment.objects.filter(directive=directive).exclude(status__in=Assignment.CLOSED)
+    assert mine.count() == 126 and set(mine.values_list("unit__structure", flat=True)) == {Structure.CURRENT}
+    default = dict(UnitSuccession.objects.filter(is_default=True).values_list("predecessor_id", "successor_id"))
+    expected = {}
+    for a in communes:
+        expected.setdefault(default[a.unit_id], []).append(a.unit_id in received)
+    assert {a.unit_id: a.status == "received" for a in mine if a.unit != new("Phường Yên Sở")} == {
+        s: all(r) for s, r in expected.items()}
+    merged = Assignment.objects.filter(directive=directive, status="cancelled")
+    # 125 successors keep one predecessor's; Yên Sở, made of parts of five divided communes and nobody's
+    # default successor, gets one of its own: the directive went to all communes
+    yen_so = new("Phường Yên Sở")
+    assert [a.unit for a in result.topped_up] == [yen_so]
+    assert {a.pk for a in mine} - {a.pk for a in communes} == {result.topped_up[0].pk}
+    assert merged.count() == 526 - 125
+    assert Task.objects.filter(process__artifact_object_id__in=[a.pk for a in mine], flow_task_type="HUMAN").exclude(
+        status__in=[STATUS.DONE, STATUS.CANCELED]).count() == 126
