@@ -21,7 +21,8 @@ system-run:
 	@scripts/system-packages.sh gettext
 
 system-test:
-	@scripts/system-packages.sh gettext espeak-ng chromium
+	@scripts/system-packages.sh gettext espeak-ng chromium mosquitto
+	@scripts/mqtt-broker.sh
 
 messages: install system-run
 	$(MANAGE) compilemessages --ignore=.venv -v0

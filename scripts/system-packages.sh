@@ -8,6 +8,7 @@ for pkg in "$@"; do
     gettext) cmd=msgfmt ;;
     espeak-ng) cmd=espeak-ng ;;
     chromium) cmd=chromium ;;
+    mosquitto) cmd=/usr/sbin/mosquitto ;;
     *) cmd=$pkg ;;
   esac
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")

@@ -14,14 +14,12 @@ from broadcast.models import AirPlan, Cluster, Command, PlayLog
 from coordination.models import Assignment, AssignmentEvent
 from notifications.models import Notification
 from org.services import MACHINE_USERNAME
-from tests.editorial.helpers import communes, draft, u
-from tests.workflows.bulletin.helpers import bulletin_task, publish_now, published_bulletin
+from tests.broadcast.helpers import publish_emergency
+from tests.editorial.helpers import communes, u
+from tests.workflows.bulletin.helpers import broadcast_directive, published_bulletin
 from tests.workflows.directive.helpers import open_task, unit
 from workflows import engine
 from workflows.broadcast.services import play_log_ingest
-from workflows.bulletin import services as bulletin_services
-from workflows.bulletin import steps as bulletin_steps
-from workflows.bulletin.flow import BulletinFlow
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import UnitAssignmentFlow
 
@@ -114,13 +112,8 @@ def test_a_partial_play_leaves_the_broadcast_to_the_officer(clusters, django_cap
 
 def test_an_emergency_plays_now_on_every_cluster_and_confirms_on_receipt(clusters,
                                                                          django_capture_on_commit_callbacks):
-    bulletin = draft(priority="emergency", title="Khẩn cấp: lũ quét",
-                     target_spec=communes("phuong_phuc_xa", "xa_minh_phu"))
-    bulletin_services.review_start(bulletin=bulletin, user=u("phongtt"))
-    with django_capture_on_commit_callbacks(execute=True):  # the leader's approval renders the recording
-        engine.task_run(bulletin_task(bulletin, BulletinFlow.approve_emergency), u("phogiamdoc"),
-                        bulletin_steps.approve_emergency_step)
-    directive = publish_now(bulletin, django_capture_on_commit_callbacks)
+    bulletin = publish_emergency(communes("phuong_phuc_xa", "xa_minh_phu"), django_capture_on_commit_callbacks)
+    directive = broadcast_directive(bulletin)
     plans = AirPlan.objects.filter(bulletin_id=bulletin.pk)
     assert {p.kind for p in plans} == {AirPlan.Kind.PLAY_NOW} and plans.count() == 2
     assert sorted(Command.objects.filter(kind="play_now").values_list("cluster__code", flat=True)) == [
