@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 
 
 class Gateway:
-    def __init__(self, *, on_play_log: Callable[..., object], url: str | None = None,
+    def __init__(self, *, on_play_logs: Callable[[list[services.PlayLogIn]], object], url: str | None = None,
                  client_id: str = "ttcs-gateway", poll_seconds: float = 0.1, batch: int = 1000):
-        self.on_play_log, self.url, self.client_id = on_play_log, url, client_id
+        self.on_play_logs, self.url, self.client_id = on_play_logs, url, client_id
         self.poll_seconds, self.batch = poll_seconds, batch
         self.inbox: queue.Queue = queue.Queue()
         self.client = None
@@ -68,10 +68,11 @@ class Gateway:
             services.commands_release(failed)
         return len(sent)
 
-    def handle(self, topic: str, payload: bytes) -> None:
+    def read(self, topic: str, payload: bytes) -> services.PlayLogIn | None:
+        """Handle a heartbeat at once; return a play log for the batch. Unreadable messages are dropped."""
         parts = mqtt.topic_parts(topic)
         if parts is None:
-            return
+            return None
         code, kind = parts
         try:
             data = mqtt.decode(payload)
@@ -79,23 +80,37 @@ class Gateway:
                 services.heartbeat_record(cluster_code=code, at=mqtt.moment(data.get("at")),
                                           volume=data.get("volume"), faults=data.get("faults") or [])
             elif kind == "playlog":
-                self.on_play_log(cluster_code=code, key=str(data["id"]), bulletin_id=int(data["bulletin"]),
-                                 revision=int(data["revision"]) if data.get("revision") is not None else None,
-                                 started_at=mqtt.moment(data.get("started_at")),
-                                 duration_seconds=float(data["duration_seconds"]), result=str(data["result"]))
+                return services.PlayLogIn(
+                    cluster_code=code, key=str(data["id"]), bulletin_id=int(data["bulletin"]),
+                    revision=int(data["revision"]) if data.get("revision") is not None else None,
+                    started_at=mqtt.moment(data.get("started_at")),
+                    duration_seconds=float(data["duration_seconds"]), result=str(data["result"]))
         except (mqtt.PayloadError, KeyError, TypeError, ValueError, ValidationError) as exc:
             log.warning("dropped %s from %s: %s", kind, code, exc)
+        return None
+
+    def handle(self, topic: str, payload: bytes) -> None:
+        """One message on its own (the naive path of the benchmark)."""
+        entry = self.read(topic, payload)
+        if entry is not None:
+            self.on_play_logs([entry])
         self.handled += 1
 
     def handle_inbox(self, limit: int = 5000) -> int:
-        n = 0
+        """What arrived since the last round: heartbeats one by one, play logs as one batch."""
+        n, logs = 0, []
         while n < limit:
             try:
                 topic, payload = self.inbox.get_nowait()
             except queue.Empty:
                 break
-            self.handle(topic, payload)
+            entry = self.read(topic, payload)
+            if entry is not None:
+                logs.append(entry)
             n += 1
+        if logs:
+            self.on_play_logs(logs)
+        self.handled += n
         return n
 
     def run(self, stop: threading.Event | None = None, *, once: bool = False) -> None:

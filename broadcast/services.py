@@ -182,26 +182,69 @@ def heartbeat_record(*, cluster_code: str, at: datetime, volume: int | None = No
     return cluster
 
 
+@dataclass(frozen=True)
+class PlayLogIn:
+    """One play log as a cluster sent it (the gateway reads a batch of these off the broker)."""
+
+    cluster_code: str
+    key: str
+    bulletin_id: int
+    started_at: datetime
+    duration_seconds: float
+    result: str
+    revision: int | None = None
+
+
+@transaction.atomic
+def play_logs_record(logs: list[PlayLogIn]) -> list[PlayLog]:
+    """Store a batch of play logs in a few queries, whatever its size: the new ones are returned, a log already
+    stored (the same cluster and key) or from an unknown cluster is left out, an invalid one is skipped."""
+    clusters = {c.code: c for c in Cluster.objects.filter(code__in={entry.cluster_code for entry in logs},
+                                                          is_active=True)}
+    valid = [entry for entry in logs if entry.cluster_code in clusters and entry.result in PlayLog.Result.values
+             and 0 <= float(entry.duration_seconds) <= 24 * 3600]
+    plans: dict[tuple[int, int], list[AirPlan]] = defaultdict(list)
+    for plan in AirPlan.objects.filter(unit_id__in={clusters[e.cluster_code].unit_id for e in valid},
+                                       bulletin_id__in={e.bulletin_id for e in valid}).order_by("-revision"):
+        plans[(plan.unit_id, plan.bulletin_id)].append(plan)
+    seen = set(PlayLog.objects.filter(cluster__in=[clusters[e.cluster_code] for e in valid],
+                                      key__in={str(e.key)[:100] for e in valid}).values_list("cluster_id", "key"))
+    rows = []
+    for entry in valid:
+        cluster, key = clusters[entry.cluster_code], str(entry.key)[:100]
+        if (cluster.pk, key) in seen:
+            continue
+        seen.add((cluster.pk, key))
+        candidates = plans.get((cluster.unit_id, entry.bulletin_id), [])
+        plan = next((p for p in candidates if entry.revision in (None, p.revision)), None)
+        revision = entry.revision if entry.revision is not None else (plan.revision if plan else None)
+        rows.append(PlayLog(cluster=cluster, plan=plan, key=key, bulletin_id=entry.bulletin_id, revision=revision,
+                            started_at=entry.started_at, duration_seconds=float(entry.duration_seconds),
+                            result=entry.result))
+    if not rows:
+        return []
+    PlayLog.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)  # a twin gateway may race us
+    wanted = {(r.cluster_id, r.key) for r in rows}
+    stored = PlayLog.objects.filter(cluster_id__in={r.cluster_id for r in rows}, key__in={r.key for r in rows},
+                                    received_at__gte=min(r.received_at for r in rows)).select_related("plan")
+    return [entry for entry in stored if (entry.cluster_id, entry.key) in wanted]
+
+
 def play_log_record(*, cluster_code: str, key: str, bulletin_id: int, started_at: datetime,
                     duration_seconds: float, result: str, revision: int | None = None) -> tuple[PlayLog, bool]:
-    """Store a play log once (the same cluster and key again: the stored one, False) and attach it to the
-    unit's plan for that bulletin (that revision, else the latest)."""
+    """One play log (the API): refused in Vietnamese when it cannot be stored; the same cluster and key again
+    gives the stored one and False. Stored by `play_logs_record`, as the gateway's batches are."""
     cluster = _cluster(cluster_code)
     if result not in PlayLog.Result.values:
         raise ValidationError(_("Kết quả phát không hợp lệ."))
     if not 0 <= float(duration_seconds) <= 24 * 3600:
         raise ValidationError(_("Thời lượng phát không hợp lệ."))
-    key = str(key)[:100]
-    existing = PlayLog.objects.filter(cluster=cluster, key=key).first()
-    if existing is not None:
-        return existing, False
-    plans = AirPlan.objects.filter(unit_id=cluster.unit_id, bulletin_id=bulletin_id)
-    plan = (plans.filter(revision=revision) if revision is not None else plans).order_by("-revision").first()
-    log, created = PlayLog.objects.get_or_create(cluster=cluster, key=key, defaults={
-        "plan": plan, "bulletin_id": bulletin_id, "revision": revision if revision is not None else (
-            plan.revision if plan else None), "started_at": started_at, "duration_seconds": float(duration_seconds),
-        "result": result})
-    return log, created
+    created = play_logs_record([PlayLogIn(cluster_code=cluster_code, key=key, bulletin_id=bulletin_id,
+                                          started_at=started_at, duration_seconds=duration_seconds, result=result,
+                                          revision=revision)])
+    if created:
+        return created[0], True
+    return PlayLog.objects.get(cluster=cluster, key=str(key)[:100]), False
 
 
 @dataclass

@@ -26,7 +26,7 @@ from tests.broadcast.helpers import publish_emergency
 from tests.workflows.bulletin.helpers import published_bulletin
 from tests.workflows.directive.helpers import open_task
 from workflows import engine
-from workflows.broadcast.services import play_log_ingest
+from workflows.broadcast.services import play_logs_ingest
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import UnitAssignmentFlow
 
@@ -64,7 +64,7 @@ def loop(demo_transactional, broker, settings, tmp_path):
     for unit in communes:
         broadcast.cluster_register(unit=unit, code=f"T-{unit.code}", vendor="Mô phỏng")
         codes.append(f"T-{unit.code}")
-    gateway = Gateway(on_play_log=play_log_ingest, url=broker, client_id="ttcs-test-gateway",
+    gateway = Gateway(on_play_logs=play_logs_ingest, url=broker, client_id="ttcs-test-gateway",
                       poll_seconds=0.05).connect()
     stop = threading.Event()
     thread = threading.Thread(target=gateway.run, args=(stop,), daemon=True)

@@ -146,6 +146,19 @@ def play_log_ingest(*, cluster_code: str, key: str, bulletin_id: int, started_at
     return entry, created
 
 
+def play_logs_ingest(logs: list[broadcast.PlayLogIn]) -> int:
+    """A batch off the broker (the gateway): stored in one transaction, then each plan they touched is looked
+    at once. Returns how many were new."""
+    created = broadcast.play_logs_record(logs)
+    plans = {entry.plan_id: entry.plan for entry in created if entry.plan_id}
+    for plan in plans.values():
+        try:
+            _after_play(plan)
+        except Exception:  # one unit's confirmation must not lose the others'; the log is stored, retried later
+            log.exception("play logs of plan %s stored, confirmation failed", plan.pk)
+    return len(created)
+
+
 def _assignment_of(plan: AirPlan) -> Assignment | None:
     if plan.assignment_id:
         return Assignment.objects.filter(pk=plan.assignment_id).first()

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from broadcast.gateway import Gateway
-from workflows.broadcast.services import play_log_ingest
+from workflows.broadcast.services import play_logs_ingest
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(_("Cổng cụm loa đang tắt: hãy đặt MQTT_URL (ví dụ mqtt://127.0.0.1:1883)."))
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_args: stop.set())
-        gateway = Gateway(on_play_log=play_log_ingest, url=url).connect()
+        gateway = Gateway(on_play_logs=play_logs_ingest, url=url).connect()
         self.stdout.write(_("Cổng cụm loa đang chạy (%(url)s).") % {"url": url})
         try:
             gateway.run(stop)
