@@ -7,18 +7,23 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from broadcast import services as broadcast
 from broadcast.models import AirPlan, Cluster, Command, PlayLog
 from coordination.models import Assignment, AssignmentEvent
 from notifications.models import Notification
+from org.models import Structure, Unit, UnitKind
 from org.services import MACHINE_USERNAME
 from tests.broadcast.helpers import publish_emergency
 from tests.editorial.helpers import communes, u
 from tests.workflows.bulletin.helpers import broadcast_directive, published_bulletin
 from tests.workflows.directive.helpers import open_task, unit
 from workflows import engine
+from workflows.broadcast.selectors import bulletin_delivery
 from workflows.broadcast.services import play_log_ingest
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import UnitAssignmentFlow
@@ -158,3 +163,38 @@ def test_a_silent_cluster_turns_offline_and_its_commune_is_told_once(clusters):
     assert Cluster.objects.get(code="MP-01").status == Cluster.Status.ONLINE
     broadcast.heartbeat_record(cluster_code="MP-01", at=start)  # late: last seen does not go back
     assert Cluster.objects.get(code="MP-01").last_seen_at == start + timedelta(minutes=12)
+
+
+def test_the_bulletin_page_shows_what_reached_each_unit(clusters, client, django_capture_on_commit_callbacks):
+    bulletin, directive = published_bulletin(django_capture_on_commit_callbacks,
+                                             target_spec=communes("phuong_phuc_xa", "xa_minh_phu"))
+    mp = Assignment.objects.get(directive=directive, unit=unit("xa_minh_phu"))
+    _acknowledge(mp, u("xa_minh_phu"), django_capture_on_commit_callbacks, timezone.now() + timedelta(hours=1))
+    Command.objects.update(status=Command.Status.SENT)
+    _log(clusters["mp1"], AirPlan.objects.get(), "p1")
+    url = reverse("editorial:bulletin_detail", args=[bulletin.pk])
+    client.force_login(u("phongtt"))
+    page = client.get(url).content.decode()
+    assert 'id="delivery-state"' in page
+    assert "2 đơn vị nhận · 1 đã xác nhận phát sóng" in page and "1/3 cụm loa đã phát" in page
+    row = page.split("Xã Minh Phú</td>")[1].split("</tr>")[0]
+    assert "Đã báo cáo" in row and "Đã phát đủ" in row
+    client.force_login(u("xa_minh_phu"))  # a commune sees its own task, not every unit's
+    response = client.get(url)
+    assert 'id="delivery-state"' not in response.content.decode()
+
+
+def test_the_delivery_table_reads_in_a_fixed_number_of_queries(clusters, django_capture_on_commit_callbacks):
+    few, _d = published_bulletin(django_capture_on_commit_callbacks, target_spec=communes("xa_minh_phu"))
+    many_units = list(Unit.objects.filter(structure=Structure.Y2025, kind=UnitKind.COMMUNE)[:40])
+    for i, commune in enumerate(many_units):
+        broadcast.cluster_register(unit=commune, code=f"Q-{i}")
+    many, _d = published_bulletin(django_capture_on_commit_callbacks,
+                                  target_spec={"units": [x.pk for x in many_units], "structure": "2025"})
+    counts = []
+    for bulletin in (few, many):
+        bulletin.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            delivery = bulletin_delivery(bulletin)
+        counts.append(len(queries))
+    assert len(delivery.rows) == 40 and counts[0] == counts[1]
