@@ -10,7 +10,8 @@ from editorial import access
 from editorial.models import Bulletin, Priority
 from editorial.rules import Outcome
 from editorial.selectors import bulletin_for_user, review_round_outcome, round_reviewers
-from org.models import User
+from org.models import Role, User
+from org.selectors import people_with_role
 
 from ..engine import ArtifactFlow, DynamicSplit, HumanTask
 from ..models import BulletinProcess
@@ -99,6 +100,7 @@ class BulletinFlow(ArtifactFlow):
         .Annotation(title=_("Chỉnh sửa và trình lại"))
         .Access(lambda user, task: access.can_revise(user, _task_bulletin(task)))
         .Assign(lambda activation: _fresh(activation).created_by)
+        .Notify(unless=lambda task: True)  # the Board's "Bản tin cần chỉnh sửa" (with the reasons) says it
         .Next(this.next_round)
     )
     next_round = flow.Function(steps.repeat_round).Next(this.split_reviews)
@@ -131,6 +133,7 @@ class BulletinFlow(ArtifactFlow):
         .Annotation(title=_("Phát hành"))
         .Permission("editorial.publish_bulletin")
         .Access(lambda user, task: access.can_publish(user))
+        .Notify(lambda task: people_with_role(Role.OFFICE))  # the leaders may publish; it is the Office's job
         .Next(this.check_published)
     )
     check_published = (
@@ -150,6 +153,10 @@ class BulletinFlow(ArtifactFlow):
 
     end = flow.End()
     end_rejected = flow.End()
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        return Bulletin.objects.only("title").get(pk=task.process.artifact_object_id).title
 
     def may_use_app(self, user) -> bool:
         """The app (menu, inbox, queue) is for the people who work on bulletins."""

@@ -32,6 +32,10 @@ def _directive(task) -> Directive:
     return Directive.objects.select_related("issuing_unit").get(pk=task.process.artifact_object_id)
 
 
+def report_returned(task) -> bool:
+    return Assignment.objects.filter(pk=task.process.artifact_object_id, status=Assignment.Status.RETURNED).exists()
+
+
 def report_accepted(activation) -> bool:
     """Read fresh: the review service saved a locked copy, so the process's cached assignment is stale."""
     return Assignment.objects.filter(pk=activation.process.artifact_object_id,
@@ -67,6 +71,7 @@ class UnitAssignmentFlow(ArtifactFlow):
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
         .Access(lambda user, task: access.can_work_on(user, _assignment(task)))
         .Assign(current_assignee)
+        .Notify(unless=report_returned)  # "Báo cáo bị trả lại" (with the reason) already told the unit
         .Next(this.review)
     )
 
@@ -84,6 +89,12 @@ class UnitAssignmentFlow(ArtifactFlow):
         .Else(this.report)
     )
     end = flow.End()
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        assignment = Assignment.objects.select_related("unit", "directive").only(
+            "unit__name", "directive__title").get(pk=task.process.artifact_object_id)
+        return f"{assignment.directive.title} ({assignment.unit.name})"
 
     def artifact_visible_to(self, user, artifact_pk: int) -> bool:
         """Any signed-in officer opens the app (inbox, queue); a process only if its unit is theirs."""
@@ -141,6 +152,10 @@ class DirectiveFlow(ArtifactFlow):
         .Next(this.end)
     )
     end = flow.End()
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        return Directive.objects.only("title").get(pk=task.process.artifact_object_id).title
 
     def may_use_app(self, user) -> bool:
         """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow)."""
