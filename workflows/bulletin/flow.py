@@ -47,9 +47,10 @@ class BulletinFlow(ArtifactFlow):
     lock_impl = lock.select_for_update_lock
     summary_template = "{{ process.bulletin.title }}"
 
-    start = flow.StartHandle(this.start_process).Next(this.check_emergency)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.check_emergency)
     check_emergency = (
         flow.If(lambda activation: _fresh(activation).priority == Priority.EMERGENCY)
+        .Annotation(title=_("Tin khẩn cấp?"))
         .Then(this.approve_emergency)
         .Else(this.choose_reviewers)
     )
@@ -72,7 +73,7 @@ class BulletinFlow(ArtifactFlow):
         .Access(lambda user, task: access.can_choose_reviewers(user))
         .Next(this.split_reviews)
     )
-    split_reviews = DynamicSplit().Next(this.review, data_source=_reviewers)
+    split_reviews = DynamicSplit().Annotation(title=_("Chia việc thẩm định")).Next(this.review, data_source=_reviewers)
     review = (
         HumanTask(views.ReviewBulletinView.as_view(), reassign_view=views.HandOverReviewView.as_view())
         .Annotation(title=_("Thẩm định bản tin"))
@@ -82,17 +83,20 @@ class BulletinFlow(ArtifactFlow):
         .Assign(lambda activation: User.objects.get(pk=activation.task.data["reviewer"]))
         .Next(this.join_reviews)
     )
-    join_reviews = flow.Join(continue_on_condition=_round_decided).Next(this.check_outcome)
+    join_reviews = (flow.Join(continue_on_condition=_round_decided).Annotation(title=_("Tổng hợp thẩm định"))
+                    .Next(this.check_outcome))
     check_outcome = (
         flow.Switch()
+        .Annotation(title=_("Kết quả thẩm định"))
         .Case(this.approved, lambda activation: review_round_outcome(_fresh(activation)) == Outcome.APPROVED)
         .Case(this.changes_requested,
               lambda activation: review_round_outcome(_fresh(activation)) == Outcome.CHANGES_REQUESTED)
         .Default(this.rejected)
     )
-    approved = flow.Function(steps.mark_approved).Next(this.prepare_audio)
-    changes_requested = flow.Function(steps.mark_changes_requested).Next(this.revise)
-    rejected = flow.Function(steps.mark_rejected).Next(this.end_rejected)
+    approved = flow.Function(steps.mark_approved).Annotation(title=_("Ghi nhận đã duyệt")).Next(this.prepare_audio)
+    changes_requested = (flow.Function(steps.mark_changes_requested).Annotation(title=_("Ghi nhận yêu cầu sửa"))
+                         .Next(this.revise))
+    rejected = flow.Function(steps.mark_rejected).Annotation(title=_("Ghi nhận từ chối")).Next(this.end_rejected)
 
     # author
     revise = (
@@ -103,7 +107,7 @@ class BulletinFlow(ArtifactFlow):
         .Notify(unless=lambda task: True)  # the Board's "Bản tin cần chỉnh sửa" (with the reasons) says it
         .Next(this.next_round)
     )
-    next_round = flow.Function(steps.repeat_round).Next(this.split_reviews)
+    next_round = flow.Function(steps.repeat_round).Annotation(title=_("Vòng thẩm định mới")).Next(this.split_reviews)
 
     # Board secretary: the recording of the approved text
     prepare_audio = (
@@ -124,6 +128,7 @@ class BulletinFlow(ArtifactFlow):
     )
     check_sign_off = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.SIGNED_OFF)
+        .Annotation(title=_("Đã ký duyệt?"))
         .Then(this.publish)
         .Else(this.choose_reviewers)
     )
@@ -138,6 +143,7 @@ class BulletinFlow(ArtifactFlow):
     )
     check_published = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Annotation(title=_("Đã phát hành?"))
         .Then(this.distribute)
         .Else(this.wait_publication)
     )
@@ -146,13 +152,14 @@ class BulletinFlow(ArtifactFlow):
     wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.check_scheduled)
     check_scheduled = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Annotation(title=_("Đã đến giờ phát hành?"))
         .Then(this.distribute)
         .Else(this.publish)
     )
-    distribute = flow.Function(steps.distribute).Next(this.end)
+    distribute = flow.Function(steps.distribute).Annotation(title=_("Gửi tới cơ sở")).Next(this.end)
 
-    end = flow.End()
-    end_rejected = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
+    end_rejected = flow.End().Annotation(title=_("Kết thúc: bị từ chối"))
 
     @classmethod
     def task_object_name(cls, task) -> str:

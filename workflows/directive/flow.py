@@ -52,9 +52,9 @@ class UnitAssignmentFlow(ArtifactFlow):
     summary_template = "{{ process.assignment.unit.name }}: {{ process.assignment.directive.title }}"
 
     # started in bulk by the fan-out (services.unit_processes_start) or one by one when a district relays
-    start = flow.StartHandle(this.start_process).Next(this.acknowledge)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.acknowledge)
     # an accepted child sent back by its relaying unit (services.unit_process_reopen)
-    reopen = flow.StartHandle(this.start_process).Next(this.report)
+    reopen = flow.StartHandle(this.start_process).Annotation(title=_("Mở lại để báo cáo")).Next(this.report)
 
     # unit officers
     acknowledge = (
@@ -85,10 +85,11 @@ class UnitAssignmentFlow(ArtifactFlow):
     )
     check_review = (
         flow.If(report_accepted)
+        .Annotation(title=_("Báo cáo được chấp nhận?"))
         .Then(this.end)
         .Else(this.report)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
 
     @classmethod
     def task_object_name(cls, task) -> str:
@@ -111,7 +112,7 @@ class DirectiveFlow(ArtifactFlow):
     summary_template = "{{ process.directive.title }}"
 
     # services.directive_start (the compose page, a bulletin's distribution, a reporting period)
-    start = flow.StartHandle(this.start_process).Next(this.approve)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.approve)
 
     # leaders
     approve = (
@@ -123,6 +124,7 @@ class DirectiveFlow(ArtifactFlow):
     )
     check_approval = (
         flow.If(lambda activation: activation.process.directive.status != Directive.Status.RETURNED)
+        .Annotation(title=_("Được duyệt?"))
         .Then(this.fan_out)
         .Else(this.revise)
     )
@@ -151,7 +153,7 @@ class DirectiveFlow(ArtifactFlow):
         .Assign(lambda activation: activation.process.directive.created_by)
         .Next(this.end)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
 
     @classmethod
     def task_object_name(cls, task) -> str:
