@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     BULLETIN_APPROVED = "bulletin_approved", _("Bản tin được duyệt")
     BULLETIN_REJECTED = "bulletin_rejected", _("Bản tin bị từ chối")
     BULLETIN_PUBLISHED = "bulletin_published", _("Bản tin đã phát hành")
+    DIRECTIVE_APPROVED = "directive_approved", _("Văn bản chỉ đạo được duyệt")
     DIRECTIVE_RECEIVED = "directive_received", _("Nhận văn bản chỉ đạo")
     ASSIGNMENT_CANCELLED = "assignment_cancelled", _("Hủy nhiệm vụ")
     REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")

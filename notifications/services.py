@@ -58,7 +58,8 @@ def notify(
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """Notify users and/or the active people of units, once each. Returns the rows written (recipients that
-    already had `dedupe_key` are skipped: a reminder or an escalation happens once per person).
+    already had `dedupe_key` are skipped: a reminder or an escalation happens once per person). The `actor` is
+    never told of what they just did, even when they are among the recipients (a unit they belong to).
 
     Safe inside a caller's transaction: the push and the urgent emails wait for its commit."""
     title, body, link = str(title), str(body), str(link)  # lazy translations would not survive the push
@@ -69,6 +70,8 @@ def notify(
     if link and (not link.startswith("/") or link.startswith("//")):
         raise ValueError(f"a notification links to a path of this site, not {link!r}")
     user_ids = _recipient_ids(recipients)
+    if actor is not None:
+        user_ids = [uid for uid in user_ids if uid != actor.pk]
     if not user_ids:
         return []
     now = timezone.now()

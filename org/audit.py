@@ -55,6 +55,18 @@ def current_actor(default=None):
     return default if held is _UNSET else held
 
 
+def acting_user():
+    """Who is acting right now: the actor an enclosing `history_actor` names, else the signed-in user of the
+    request being served (simple-history's middleware keeps it), else None (the system, a background job)."""
+    held = _actor.get()
+    if held is not _UNSET:
+        return held
+    from simple_history.models import HistoricalRecords  # noqa: PLC0415 (see history_records)
+
+    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
 def history_user_get(instance=None, request=None, **kwargs):
     """simple-history's `get_user`: the named actor first, then the request's user."""
     held = _actor.get()

@@ -104,7 +104,7 @@ def machine_task_run(task: Task, step: Callable, **kwargs):
 
 def task_claim(task: Task, user: User) -> None:
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic():
+    with flow_class.lock(task.process_id), transaction.atomic(), history_actor(user):
         task = fresh_task(flow_class, task.pk)
         if task.status != STATUS.NEW:
             raise AlreadyDone(_("Việc này đã có người nhận."))
@@ -218,6 +218,18 @@ class ArtifactFlow(flow.Flow):
     def artifact_visible_to(self, user, artifact_pk: int) -> bool:
         raise NotImplementedError
 
+    @classmethod
+    def task_subject(cls, task: Task) -> str:
+        """What a notification about `task` calls it: the node's title, then the object (and the unit) it is
+        about, so two tasks of one node read differently ("Xem xét báo cáo — <directive> (<unit>)")."""
+        title = str(task.flow_task.task_title or task.flow_task)
+        about = cls.task_object_name(task)
+        return f"{title} — {about}" if about else title
+
+    @classmethod
+    def task_object_name(cls, task: Task) -> str:
+        return ""
+
     def has_view_permission(self, user, obj=None):
         if not self.may_use_app(user):
             return False
@@ -275,6 +287,8 @@ class HumanTask(flow.View):
 
     _may_do = None
     _may_hand_over = None
+    _notice_to = None
+    _notice_unless = None
 
     def __init__(self, view, reassign_view=None, **kwargs):
         super().__init__(view, **kwargs)
@@ -284,6 +298,19 @@ class HumanTask(flow.View):
     def Access(self, may_do, may_hand_over=None):  # noqa: N802 (viewflow's node API)
         self._may_do, self._may_hand_over = may_do, may_hand_over
         return self
+
+    def Notify(self, to=None, *, unless=None):  # noqa: N802 (viewflow's node API)
+        """Who hears that this task waits in a queue, `to(task)` (default: every holder of its `.Permission`),
+        and when its arrival goes unannounced, `unless(task)` (another notice already says it). The rules are
+        the table in workflows/signals.py."""
+        self._notice_to, self._notice_unless = to, unless
+        return self
+
+    def notice_recipients(self, task):
+        return self._notice_to(task) if self._notice_to is not None else None
+
+    def notice_suppressed(self, task) -> bool:
+        return bool(self._notice_unless is not None and self._notice_unless(task))
 
     def may_do(self, user, task) -> bool:
         if self._may_do is None:

@@ -79,6 +79,21 @@ class ProcessListView(DashboardProcessListView):
     def get_queryset(self):
         return super().get_queryset().order_by("-created", "-pk")
 
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = "#"
+
+    def brief(self, process):
+        return process.brief
+
+    brief.short_description = _("Tóm tắt")
+
+    def active_tasks(self, process):
+        return process.active_tasks_count
+
+    active_tasks.short_description = _("Việc đang mở")
+
 
 class ChartView(FlowChartView):
     """The flow's chart for anyone who uses the app; one process's steps only for a process of this flow that

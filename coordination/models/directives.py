@@ -87,8 +87,8 @@ class Directive(models.Model):
                                     related_name="+", verbose_name=_("người duyệt"))
     approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
     approval_comment = models.TextField(_("ý kiến lãnh đạo"), blank=True)
-    fanout_total = models.PositiveIntegerField(default=0)
-    fanout_done = models.PositiveIntegerField(default=0)
+    fanout_total = models.PositiveIntegerField(_("số đơn vị cần gửi"), default=0)
+    fanout_done = models.PositiveIntegerField(_("số đơn vị đã gửi"), default=0)
     summary = models.TextField(_("tổng kết"), blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -140,7 +140,8 @@ class Assignment(models.Model):
 
     CLOSED = (Status.ACCEPTED, Status.CANCELLED)
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="assignments")
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="assignments",
+                                  verbose_name=_("văn bản chỉ đạo"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("đơn vị"))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
                                verbose_name=_("giao tiếp từ"))
@@ -150,7 +151,7 @@ class Assignment(models.Model):
     deadline = models.DateTimeField(_("hạn"))
     received_at = models.DateTimeField(_("thời điểm nhận"), null=True, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("người tiếp nhận"))
     reported_at = models.DateTimeField(_("thời điểm báo cáo"), null=True, blank=True)
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
     overdue_since = models.DateTimeField(_("quá hạn từ"), null=True, blank=True)
@@ -159,7 +160,7 @@ class Assignment(models.Model):
     return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     relayed = models.BooleanField(_("đã giao tiếp cho cấp dưới"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     history = history_records(_("lịch sử nhiệm vụ đơn vị"))
 
     class Meta:

@@ -80,11 +80,15 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
 
 
 def assignments_notify_received(directive: Directive, assignments: list[Assignment]) -> None:
-    """Tell the units their new assignments have come (urgent for the two most urgent levels)."""
+    """Rule D3 (workflows/signals.py): tell the units their new assignments have come, once each (urgent for
+    the two most urgent levels; a hỏa tốc broadcast, an emergency bulletin's, is an emergency notice)."""
     level = Level.URGENT if directive.urgency.code in ("thuong_khan", "hoa_toc") else Level.INFO
+    emergency = directive.urgency.code == "hoa_toc" and ReportRequirement.BROADCAST in (directive.report_requirements
+                                                                                       or [])
     notify(
-        [a.unit for a in assignments], kind=Kind.DIRECTIVE_RECEIVED,
-        title=_("Văn bản chỉ đạo mới: %(title)s") % {"title": directive.title},
+        [a.unit for a in assignments], kind=Kind.EMERGENCY if emergency else Kind.DIRECTIVE_RECEIVED,
+        title=(_("TIN KHẨN CẤP: %(title)s") if emergency else _("Văn bản chỉ đạo mới: %(title)s"))
+        % {"title": directive.title},
         body=_("Hạn: %(deadline)s") % {"deadline": timezone.localtime(directive.deadline).strftime("%d/%m/%Y %H:%M")},
         link=reverse("coordination:directive_detail", args=[directive.pk]), level=level,
     )
@@ -247,8 +251,8 @@ def assignment_review(*, assignment: Assignment, user: User, accept: bool, comme
 def _notify_review(assignment: Assignment, user: User, *, accept: bool, comment: str) -> None:
     notify(
         [assignment.unit], kind=Kind.REPORT_ACCEPTED if accept else Kind.REPORT_RETURNED, actor=user,
-        title=(_("Báo cáo được chấp nhận: %(t)s") if accept else _("Báo cáo bị trả lại: %(t)s"))
-        % {"t": assignment.directive.title},
+        title=(_("Báo cáo được chấp nhận: %(t)s (%(u)s)") if accept else _("Báo cáo bị trả lại: %(t)s (%(u)s)"))
+        % {"t": assignment.directive.title, "u": assignment.unit.name},
         body=comment, link=assignment_link(assignment),
         level=Level.INFO if accept else Level.WARNING,
     )

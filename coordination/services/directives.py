@@ -5,11 +5,14 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import AlreadyDone
 from common.html import sanitize_html
+from notifications.models import Kind
+from notifications.services import notify
 from org import selectors as org_selectors
 from org.audit import records_actor
 from org.models import Unit, User
@@ -54,8 +57,11 @@ def directive_create(
 
 @records_actor
 @transaction.atomic
-def directive_decide(*, directive: Directive, user: User, approve: bool, comment: str = "") -> Directive:
-    """A leader approves the directive (it will be fanned out) or returns it with a comment."""
+def directive_decide(*, directive: Directive, user: User, approve: bool, comment: str = "",
+                     announce: bool = True) -> Directive:
+    """A leader approves the directive (it will be fanned out) or returns it with a comment. An approval tells
+    the drafter (rule D2 of workflows/signals.py) unless `announce=False` (an approval that runs by itself: a
+    published bulletin's broadcast)."""
     access.require(access.may_approve(user), _("Chỉ lãnh đạo mới được duyệt văn bản chỉ đạo."))
     if directive.status != Directive.Status.PENDING_APPROVAL:
         raise AlreadyDone(_("Văn bản này đã được xử lý."))
@@ -66,6 +72,10 @@ def directive_decide(*, directive: Directive, user: User, approve: bool, comment
     directive.approval_comment = comment.strip()
     directive._change_reason = _("Lãnh đạo duyệt") if approve else _("Lãnh đạo trả lại")
     directive.save()
+    if approve and announce:
+        notify([directive.created_by], kind=Kind.DIRECTIVE_APPROVED, actor=user,
+               title=_("Văn bản chỉ đạo đã được duyệt và gửi đi: %(t)s") % {"t": directive.title},
+               body=comment.strip(), link=reverse("coordination:directive_detail", args=[directive.pk]))
     return directive
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import AlreadyDone
-from notifications.models import Kind, Level
+from notifications.models import Kind
 from notifications.services import notify
 from org.audit import records_actor
 from org.models import User
@@ -194,20 +194,13 @@ def _zalo_enqueue(bulletin: Bulletin, revision: BulletinRevision, now: datetime)
 
 
 def _notify_published(bulletin: Bulletin, revision: BulletinRevision, actor: User | None, is_correction: bool) -> None:
+    """Rule B8 (workflows/signals.py): the drafter. The target units are told once, by the broadcast
+    assignment the publication gives them (rule D3), which is their task."""
     link = bulletin_link(bulletin)
     prefix = _("Đính chính: ") if is_correction else ""
     key = f"bulletin-published:{bulletin.pk}:{revision.number}"
     notify([bulletin.created_by], kind=Kind.BULLETIN_PUBLISHED, actor=actor, link=link, dedupe_key=key,
            title=_("Đã phát hành: %(p)s%(t)s") % {"p": prefix, "t": revision.title})
-    units = list(bulletin.target_units.all())
-    if not units:
-        return
-    emergency = revision.priority == Priority.EMERGENCY
-    notify(units, kind=Kind.EMERGENCY if emergency else Kind.BULLETIN_PUBLISHED, actor=actor, link=link,
-           level=Level.URGENT if emergency else Level.INFO, dedupe_key=key,
-           title=(_("TIN KHẨN CẤP: %(p)s%(t)s") if emergency else _("Bản tin mới: %(p)s%(t)s"))
-           % {"p": prefix, "t": revision.title},
-           body=revision.summary or Priority(revision.priority).label)
 
 
 def _deliver_zalo_soon() -> None:

@@ -18,8 +18,7 @@ from common.errors import AlreadyDone
 from notifications.models import Kind, Level
 from notifications.services import notify
 from org.audit import records_actor
-from org.models import Role, User
-from org.selectors import people_with_role
+from org.models import User
 
 from .. import access
 from ..models import (
@@ -239,7 +238,8 @@ def bulletin_return_to_board(*, bulletin: Bulletin, user: User, reason: str) -> 
           comment=reason.strip())
     reviewers = list(bulletin.review_assignments.filter(round=bulletin.review_round).values_list("reviewer_id",
                                                                                                   flat=True))
-    notify([*people_with_role(Role.BOARD_SECRETARY), *reviewers], kind=Kind.BULLETIN_RETURNED, actor=user,
+    # the round's reviewers; the secretary is told once, by the queue task of choosing reviewers again
+    notify(reviewers, kind=Kind.BULLETIN_RETURNED, actor=user,
            level=Level.WARNING, link=bulletin_link(bulletin), body=reason.strip(),
            title=_("Lãnh đạo Sở trả lại Ban biên tập: %(t)s") % {"t": bulletin.title})
     return bulletin

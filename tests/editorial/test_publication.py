@@ -51,21 +51,25 @@ def test_publish_now_lists_on_the_feeds_and_notifies(demo):
     assert bulletin.first_published_at == bulletin.published_at
     channels = set(bulletin.deliveries.values_list("channel", "status"))
     assert channels == {("portal_feed", "listed"), ("source_system", "listed")}
-    assert Notification.objects.filter(recipient__username="phuong_phuc_xa", kind="bulletin_published").exists()
+    # the units hear of it once, from the broadcast assignment the flow gives them (workflows/signals.py, B8)
+    assert not Notification.objects.filter(recipient__username="phuong_phuc_xa").exists()
     assert Notification.objects.filter(recipient__username="phongtt", kind="bulletin_published").exists()
     assert not Notification.objects.filter(recipient__username="phuong_truc_bach").exists()
     with pytest.raises(AlreadyDone):
         services.bulletin_publish(bulletin=bulletin, user=u("vanphong"))
 
 
-def test_emergency_publication_is_an_urgent_emergency_notification(demo, django_capture_on_commit_callbacks):
+def test_emergency_publication_tells_the_drafter_and_leaves_the_units_to_the_broadcast(
+        demo, django_capture_on_commit_callbacks):
+    """The units' urgent emergency notice comes with their broadcast assignment (rule D3 of workflows/signals.py,
+    tests/workflows/test_notification_rules.py::test_d3_…)."""
     bulletin = draft(title="Bão số 3: sơ tán khẩn", priority=Priority.EMERGENCY)
     submit(bulletin)
     with django_capture_on_commit_callbacks(execute=True):  # the approval renders and confirms the recording
         services.bulletin_approve_emergency(bulletin=bulletin, user=u("giamdoc"))
     services.bulletin_publish(bulletin=bulletin, user=u("giamdoc"))
-    note = Notification.objects.get(recipient__username="xa_minh_phu")
-    assert (note.kind, note.level) == ("emergency", "urgent") and "KHẨN CẤP" in note.title
+    assert not Notification.objects.filter(recipient__username="xa_minh_phu").exists()
+    assert Notification.objects.filter(recipient__username="phongtt", kind="bulletin_published").exists()
 
 
 def test_scheduled_publication_happens_once(demo):
@@ -136,8 +140,9 @@ def test_correction_after_publication_needs_approval_again(demo):
     bulletin = fresh(bulletin)
     assert bulletin.published_revision == revision and bulletin.first_published_at < bulletin.published_at
     assert bulletin.deliveries.filter(revision=revision).count() == 2
-    assert Notification.objects.filter(recipient__username="phuong_phuc_xa",
-                                       title__startswith="Bản tin mới: Đính chính").exists()
+    # the units are told by the correction's broadcast assignment (workflows/signals.py, B8), the drafter here
+    assert not Notification.objects.filter(recipient__username="phuong_phuc_xa").exists()
+    assert Notification.objects.filter(recipient__username="phongtt", title__startswith="Đã phát hành: Đính chính")
 
 
 # ------------------------------------------------------------------------------------------------ feeds

@@ -10,7 +10,8 @@ from editorial import access
 from editorial.models import Bulletin, Priority
 from editorial.rules import Outcome
 from editorial.selectors import bulletin_for_user, review_round_outcome, round_reviewers
-from org.models import User
+from org.models import Role, User
+from org.selectors import people_with_role
 
 from ..engine import ArtifactFlow, DynamicSplit, HumanTask
 from ..models import BulletinProcess
@@ -46,9 +47,10 @@ class BulletinFlow(ArtifactFlow):
     lock_impl = lock.select_for_update_lock
     summary_template = "{{ process.bulletin.title }}"
 
-    start = flow.StartHandle(this.start_process).Next(this.check_emergency)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.check_emergency)
     check_emergency = (
         flow.If(lambda activation: _fresh(activation).priority == Priority.EMERGENCY)
+        .Annotation(title=_("Tin khẩn cấp?"))
         .Then(this.approve_emergency)
         .Else(this.choose_reviewers)
     )
@@ -71,7 +73,7 @@ class BulletinFlow(ArtifactFlow):
         .Access(lambda user, task: access.can_choose_reviewers(user))
         .Next(this.split_reviews)
     )
-    split_reviews = DynamicSplit().Next(this.review, data_source=_reviewers)
+    split_reviews = DynamicSplit().Annotation(title=_("Chia việc thẩm định")).Next(this.review, data_source=_reviewers)
     review = (
         HumanTask(views.ReviewBulletinView.as_view(), reassign_view=views.HandOverReviewView.as_view())
         .Annotation(title=_("Thẩm định bản tin"))
@@ -81,17 +83,20 @@ class BulletinFlow(ArtifactFlow):
         .Assign(lambda activation: User.objects.get(pk=activation.task.data["reviewer"]))
         .Next(this.join_reviews)
     )
-    join_reviews = flow.Join(continue_on_condition=_round_decided).Next(this.check_outcome)
+    join_reviews = (flow.Join(continue_on_condition=_round_decided).Annotation(title=_("Tổng hợp thẩm định"))
+                    .Next(this.check_outcome))
     check_outcome = (
         flow.Switch()
+        .Annotation(title=_("Kết quả thẩm định"))
         .Case(this.approved, lambda activation: review_round_outcome(_fresh(activation)) == Outcome.APPROVED)
         .Case(this.changes_requested,
               lambda activation: review_round_outcome(_fresh(activation)) == Outcome.CHANGES_REQUESTED)
         .Default(this.rejected)
     )
-    approved = flow.Function(steps.mark_approved).Next(this.prepare_audio)
-    changes_requested = flow.Function(steps.mark_changes_requested).Next(this.revise)
-    rejected = flow.Function(steps.mark_rejected).Next(this.end_rejected)
+    approved = flow.Function(steps.mark_approved).Annotation(title=_("Ghi nhận đã duyệt")).Next(this.prepare_audio)
+    changes_requested = (flow.Function(steps.mark_changes_requested).Annotation(title=_("Ghi nhận yêu cầu sửa"))
+                         .Next(this.revise))
+    rejected = flow.Function(steps.mark_rejected).Annotation(title=_("Ghi nhận từ chối")).Next(this.end_rejected)
 
     # author
     revise = (
@@ -99,9 +104,10 @@ class BulletinFlow(ArtifactFlow):
         .Annotation(title=_("Chỉnh sửa và trình lại"))
         .Access(lambda user, task: access.can_revise(user, _task_bulletin(task)))
         .Assign(lambda activation: _fresh(activation).created_by)
+        .Notify(unless=lambda task: True)  # the Board's "Bản tin cần chỉnh sửa" (with the reasons) says it
         .Next(this.next_round)
     )
-    next_round = flow.Function(steps.repeat_round).Next(this.split_reviews)
+    next_round = flow.Function(steps.repeat_round).Annotation(title=_("Vòng thẩm định mới")).Next(this.split_reviews)
 
     # Board secretary: the recording of the approved text
     prepare_audio = (
@@ -122,6 +128,7 @@ class BulletinFlow(ArtifactFlow):
     )
     check_sign_off = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.SIGNED_OFF)
+        .Annotation(title=_("Đã ký duyệt?"))
         .Then(this.publish)
         .Else(this.choose_reviewers)
     )
@@ -131,10 +138,12 @@ class BulletinFlow(ArtifactFlow):
         .Annotation(title=_("Phát hành"))
         .Permission("editorial.publish_bulletin")
         .Access(lambda user, task: access.can_publish(user))
+        .Notify(lambda task: people_with_role(Role.OFFICE))  # the leaders may publish; it is the Office's job
         .Next(this.check_published)
     )
     check_published = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Annotation(title=_("Đã phát hành?"))
         .Then(this.distribute)
         .Else(this.wait_publication)
     )
@@ -143,13 +152,18 @@ class BulletinFlow(ArtifactFlow):
     wait_publication = flow.Handle().Annotation(title=_("Chờ đến giờ phát hành")).Next(this.check_scheduled)
     check_scheduled = (
         flow.If(lambda activation: _fresh(activation).status == Bulletin.Status.PUBLISHED)
+        .Annotation(title=_("Đã đến giờ phát hành?"))
         .Then(this.distribute)
         .Else(this.publish)
     )
-    distribute = flow.Function(steps.distribute).Next(this.end)
+    distribute = flow.Function(steps.distribute).Annotation(title=_("Gửi tới cơ sở")).Next(this.end)
 
-    end = flow.End()
-    end_rejected = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
+    end_rejected = flow.End().Annotation(title=_("Kết thúc: bị từ chối"))
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        return Bulletin.objects.only("title").get(pk=task.process.artifact_object_id).title
 
     def may_use_app(self, user) -> bool:
         """The app (menu, inbox, queue) is for the people who work on bulletins."""

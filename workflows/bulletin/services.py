@@ -35,10 +35,13 @@ def review_start(*, bulletin: Bulletin, user: User, note: str = "") -> Bulletin:
 
 
 def _tell_the_board(bulletin: Bulletin, actor: User) -> None:
-    """The whole Editorial Board learns that a bulletin arrived; the secretary also has the task in the queue."""
+    """Rule B1 (workflows/signals.py): the Board members learn that a bulletin arrived; the secretary is told
+    once, by her queue task (B2)."""
     if bulletin.priority == Priority.EMERGENCY:
-        return  # goes straight to the leaders, who are told by their queue notification
-    notify([*people_with_role(Role.BOARD_SECRETARY), *people_with_role(Role.BOARD_MEMBER)], kind=Kind.QUEUE_TASK,
+        return  # goes straight to the leaders, who are told by their queue notification (B9)
+    secretaries = set(people_with_role(Role.BOARD_SECRETARY).values_list("pk", flat=True))
+    members = [p for p in people_with_role(Role.BOARD_MEMBER) if p.pk not in secretaries]
+    notify(members, kind=Kind.QUEUE_TASK,
            actor=actor, title=_("Bản tin mới trình Ban biên tập: %(t)s") % {"t": bulletin.title},
            link=reverse("editorial:bulletin_detail", args=[bulletin.pk]),
            dedupe_key=f"bulletin:{bulletin.pk}:submitted:{bulletin.current_revision_id}")

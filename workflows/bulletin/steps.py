@@ -139,16 +139,20 @@ def distribute(activation: Activation) -> None:
     if bulletin.priority == Priority.NORMAL:
         requirements.append(ReportRequirement.SCHEDULE)
     revision = bulletin.published_revision or bulletin.current_revision
-    directive = directive_services.directive_start(
-        user=bulletin.created_by, issuing_unit=bulletin.drafting_unit,
-        title=_("Phát bản tin: %(t)s") % {"t": bulletin.title},
-        instructions=revision.body if revision else bulletin.body,
-        urgency=Urgency.objects.get(code=PRIORITY_URGENCY[bulletin.priority]),
-        target_spec=bulletin.target_spec, deadline=bulletin.air_until, report_requirements=requirements,
-    )
     approver = bulletin.signed_off_by or activation.process.bulletin.published_by
-    _close_superseded_broadcasts(activation, bulletin, approver)
-    engine.task_run(engine.open_task(directive, DirectiveFlow.approve), approver, approve_step, approve=True,
-                    comment=_("Bản tin đã được ký duyệt và phát hành."))
+    # The directive approves itself (rule B8 of workflows/signals.py): nobody is asked to approve it, nobody is
+    # told of its approval; its units are told once, by the fan-out (D3).
+    with engine.task_notifications_suppressed():
+        directive = directive_services.directive_start(
+            user=bulletin.created_by, issuing_unit=bulletin.drafting_unit,
+            title=(_("Phát bản tin: Đính chính: %(t)s") if bulletin.first_published_at != bulletin.published_at
+                   else _("Phát bản tin: %(t)s")) % {"t": bulletin.title},
+            instructions=revision.body if revision else bulletin.body,
+            urgency=Urgency.objects.get(code=PRIORITY_URGENCY[bulletin.priority]),
+            target_spec=bulletin.target_spec, deadline=bulletin.air_until, report_requirements=requirements,
+        )
+        _close_superseded_broadcasts(activation, bulletin, approver)
+        engine.task_run(engine.open_task(directive, DirectiveFlow.approve), approver, approve_step, approve=True,
+                        comment=_("Bản tin đã được ký duyệt và phát hành."), announce=False)
     activation.process.data = {**(activation.process.data or {}), "directive_id": directive.pk}
     activation.process.save(update_fields=["data"])

@@ -32,6 +32,10 @@ def _directive(task) -> Directive:
     return Directive.objects.select_related("issuing_unit").get(pk=task.process.artifact_object_id)
 
 
+def report_returned(task) -> bool:
+    return Assignment.objects.filter(pk=task.process.artifact_object_id, status=Assignment.Status.RETURNED).exists()
+
+
 def report_accepted(activation) -> bool:
     """Read fresh: the review service saved a locked copy, so the process's cached assignment is stale."""
     return Assignment.objects.filter(pk=activation.process.artifact_object_id,
@@ -48,9 +52,9 @@ class UnitAssignmentFlow(ArtifactFlow):
     summary_template = "{{ process.assignment.unit.name }}: {{ process.assignment.directive.title }}"
 
     # started in bulk by the fan-out (services.unit_processes_start) or one by one when a district relays
-    start = flow.StartHandle(this.start_process).Next(this.acknowledge)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.acknowledge)
     # an accepted child sent back by its relaying unit (services.unit_process_reopen)
-    reopen = flow.StartHandle(this.start_process).Next(this.report)
+    reopen = flow.StartHandle(this.start_process).Annotation(title=_("Mở lại để báo cáo")).Next(this.report)
 
     # unit officers
     acknowledge = (
@@ -67,6 +71,7 @@ class UnitAssignmentFlow(ArtifactFlow):
         .Permission("org.act_for_unit", obj=lambda process: process.assignment.unit)
         .Access(lambda user, task: access.can_work_on(user, _assignment(task)))
         .Assign(current_assignee)
+        .Notify(unless=report_returned)  # "Báo cáo bị trả lại" (with the reason) already told the unit
         .Next(this.review)
     )
 
@@ -80,10 +85,17 @@ class UnitAssignmentFlow(ArtifactFlow):
     )
     check_review = (
         flow.If(report_accepted)
+        .Annotation(title=_("Báo cáo được chấp nhận?"))
         .Then(this.end)
         .Else(this.report)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        assignment = Assignment.objects.select_related("unit", "directive").only(
+            "unit__name", "directive__title").get(pk=task.process.artifact_object_id)
+        return f"{assignment.directive.title} ({assignment.unit.name})"
 
     def artifact_visible_to(self, user, artifact_pk: int) -> bool:
         """Any signed-in officer opens the app (inbox, queue); a process only if its unit is theirs."""
@@ -100,7 +112,7 @@ class DirectiveFlow(ArtifactFlow):
     summary_template = "{{ process.directive.title }}"
 
     # services.directive_start (the compose page, a bulletin's distribution, a reporting period)
-    start = flow.StartHandle(this.start_process).Next(this.approve)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.approve)
 
     # leaders
     approve = (
@@ -112,6 +124,7 @@ class DirectiveFlow(ArtifactFlow):
     )
     check_approval = (
         flow.If(lambda activation: activation.process.directive.status != Directive.Status.RETURNED)
+        .Annotation(title=_("Được duyệt?"))
         .Then(this.fan_out)
         .Else(this.revise)
     )
@@ -140,7 +153,11 @@ class DirectiveFlow(ArtifactFlow):
         .Assign(lambda activation: activation.process.directive.created_by)
         .Next(this.end)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Kết thúc"))
+
+    @classmethod
+    def task_object_name(cls, task) -> str:
+        return Directive.objects.only("title").get(pk=task.process.artifact_object_id).title
 
     def may_use_app(self, user) -> bool:
         """The app is for issuers and approvers (units receive their share in UnitAssignmentFlow)."""

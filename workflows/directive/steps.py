@@ -11,9 +11,10 @@ from org.models import User
 from .signals import directive_approved, unit_acknowledged, unit_finished
 
 
-def approve_step(activation: Activation, user: User, *, approve: bool, comment: str = "") -> Directive:
+def approve_step(activation: Activation, user: User, *, approve: bool, comment: str = "",
+                 announce: bool = True) -> Directive:
     directive = coordination.directive_decide(directive=activation.process.directive, user=user, approve=approve,
-                                              comment=comment)
+                                              comment=comment, announce=announce)
     activation.execute()
     if approve:
         directive_approved.send(sender=Directive, directive_id=directive.pk)

@@ -1,7 +1,9 @@
-"""The bulletin page's workflow block (templates/editorial/bulletin_detail.html) reads its actions here."""
+"""The bulletin page's workflow block (templates/editorial/bulletin_detail.html) reads its actions here, the
+assignment page which of its action links to show."""
 
 from django import template
 
+from coordination import access as coordination_access
 from editorial.models import Bulletin
 
 from ..broadcast import selectors as broadcast_selectors
@@ -23,3 +25,15 @@ def bulletin_delivery(context, bulletin: Bulletin):
     if not broadcast_selectors.may_see_delivery(user, bulletin):
         return None
     return broadcast_selectors.bulletin_delivery(bulletin)
+
+
+@register.simple_tag(takes_context=True)
+def assignment_links(context, assignment) -> dict:
+    """Which of the assignment's action pages (workflows/directive/pages.py) the reader may open: the same rules
+    those pages check, so no link answers 403."""
+    user = context["request"].user
+    return {
+        "relay": coordination_access.may_relay(user, assignment),
+        "officer": coordination_access.may_name_officer(user, assignment),
+        "cancel": coordination_access.may_cancel_assignment(user, assignment),
+    }
