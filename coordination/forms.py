@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import MultipleFileField
+from common.forms import MultipleFileField, SearchableSelectMultiple
 from common.ids import ModelMultipleIdField
 from org.models import Unit
+from org.selectors import unit_group_label
 from org.targets import TARGET_SETS, target_fields_limit
 
 from . import selectors as coordination_selectors
@@ -53,7 +54,9 @@ class DirectiveForm(forms.Form):
                                             choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
     district_communes = ModelMultipleIdField(
         label=_("Các xã/phường của quận/huyện"), required=False, queryset=Unit.objects.none())
-    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False, queryset=Unit.objects.none())
+    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False, queryset=Unit.objects.none(),
+                                        widget=SearchableSelectMultiple(group_of=unit_group_label,
+                                                                        placeholder=_("Gõ tên đơn vị để tìm…")))
     attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
     report_requirements = forms.MultipleChoiceField(label=_("Yêu cầu báo cáo"), choices=ReportRequirement.choices,
                                                     initial=[ReportRequirement.TEXT],

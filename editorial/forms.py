@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import MultipleFileField
+from common.forms import MultipleFileField, SearchableSelectMultiple
 from common.ids import ModelMultipleIdField
 from org.models import Unit
+from org.selectors import unit_group_label
 from org.targets import TARGET_SETS, target_fields_limit
 
 from .models import Bulletin, BulletinAttachment, PlanTopic, Priority, SpeechEngine
@@ -35,8 +36,9 @@ class BulletinForm(forms.Form):
                                             choices=list(TARGET_SETS.items()), widget=forms.CheckboxSelectMultiple)
     district_communes = ModelMultipleIdField(label=_("Các xã/phường của quận/huyện"), required=False,
                                              queryset=Unit.objects.none())
-    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False,
-                                        queryset=Unit.objects.none())
+    target_units = ModelMultipleIdField(label=_("Đơn vị cụ thể"), required=False, queryset=Unit.objects.none(),
+                                        widget=SearchableSelectMultiple(group_of=unit_group_label,
+                                                                        placeholder=_("Gõ tên đơn vị để tìm…")))
     air_from = forms.DateTimeField(label=_("Phát từ"), required=False, widget=DATETIME_WIDGET)
     air_until = forms.DateTimeField(label=_("Phát đến"), required=False, widget=DATETIME_WIDGET)
     words_per_minute = forms.IntegerField(label=_("Tốc độ đọc (từ/phút)"), validators=WPM_VALIDATORS)

@@ -5,6 +5,7 @@ import time
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Membership, Structure, StructureInForce, Unit, UnitKind, User
@@ -61,7 +62,18 @@ def pickable_units(structure: str | None = None) -> QuerySet[Unit]:
         Q(structure=structure, kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE])
         | Q(structure=Structure.CITY, kind=UnitKind.DIVISION),
         is_active=True,
-    ).order_by("path")
+    ).select_related("parent").order_by("path")
+
+
+def unit_group_label(unit: Unit) -> str:
+    """The group a picker shows a unit under: a 2025 commune under its district, the others by kind."""
+    if unit.kind == UnitKind.COMMUNE and unit.parent is not None and unit.parent.kind == UnitKind.DISTRICT:
+        return unit.parent.name
+    if unit.kind == UnitKind.COMMUNE:
+        return str(_("Xã, phường"))
+    if unit.kind == UnitKind.DISTRICT:
+        return str(_("Quận, huyện, thị xã"))
+    return str(_("Các phòng, đơn vị thuộc Sở"))
 
 
 def units_under(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:

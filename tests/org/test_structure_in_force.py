@@ -196,3 +196,19 @@ def test_admin_changes_the_structure_in_force(current_structure, client, user):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert selectors.structure_in_force() == Structure.Y2025
     assert client.get(reverse("admin:org_structureinforce_add")).status_code == 403
+
+
+@pytest.mark.parametrize("url_name", FORMS)
+def test_the_unit_picker_is_searchable_and_grouped_by_district_on_2025(demo, client, user, url_name):
+    _choices, html = offered(client, user, url_name)
+    picker = html.split('name="target_units"')[0].rsplit("<select", 1)[1] + html.split('name="target_units"')[1]
+    assert 'data-picker="search"' in picker
+    ba_dinh = picker.split('<optgroup label="Quận Ba Đình">')[1].split("</optgroup>")[0]
+    assert "Phường Phúc Xá" in ba_dinh and "Phường Cầu Dền" not in ba_dinh
+    assert '<optgroup label="Các phòng, đơn vị thuộc Sở">' in picker
+    assert "vendor/tom-select/tom-select.complete.min.js" in html and "ttcs/picker.js" in html
+
+
+def test_the_unit_picker_on_the_current_structure_has_no_district_group(current_structure, client, user):
+    _choices, html = offered(client, user, "directive:create")
+    assert '<optgroup label="Xã, phường">' in html and "Quận" not in html
