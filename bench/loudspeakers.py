@@ -134,20 +134,21 @@ def ingest(codes: list[str], bulletin_id: int, *, naive: bool) -> dict:
         simulator.client.publish(mqtt.playlog_topic(code), json.dumps({
             "id": f"bench-{bulletin_id}-{i}", "bulletin": bulletin_id, "revision": 1,
             "started_at": "2026-12-02T08:00:00+07:00", "duration_seconds": 30, "result": "ok"}), qos=1)
-    ok = wait(lambda: PlayLog.objects.count() - before >= len(codes))
+    ok = wait(lambda: PlayLog.objects.count() - before >= len(codes), timeout=120)
     seconds = time.monotonic() - start
+    stored = PlayLog.objects.count() - before
     stop.set()
     if thread:
         thread.join(10)
     gateway.close()
     simulator.stop()
-    return {"logs": len(codes), "complete": ok, "seconds": round(seconds, 3),
-            "logs_per_s": round(len(codes) / seconds, 1)}
+    return {"logs": stored, "complete": ok, "seconds": round(seconds, 3), "logs_per_s": round(stored / seconds, 1)}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clusters", type=int, nargs="+", default=[126, 3321])
+    parser.add_argument("--naive-logs", type=int, default=500, help="logs sent to the naive ingest")
     args = parser.parse_args()
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old = runner.setup_databases()
@@ -169,8 +170,9 @@ def main():
             plans_play_now(units=list(Unit.objects.filter(code__startswith="B")), sound=Sound(
                 bulletin_id=bulletin, revision=1, title="x", priority="emergency", audio_url="http://x/a.wav",
                 audio_sha256="", duration_seconds=30))
+            sample = codes[:args.naive_logs] if naive else codes  # the naive one is slow: a sample of it
             results["ingest"].append({"method": "naive" if naive else "gateway",
-                                      **ingest(codes, bulletin, naive=naive)})
+                                      **ingest(sample, bulletin, naive=naive)})
     finally:
         runner.teardown_databases(old)
     print(f"{'emergency play-now':<22}{'clusters':>9}{'p50 ms':>9}{'p99 ms':>9}{'total s':>9}")
