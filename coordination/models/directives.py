@@ -15,6 +15,8 @@ from org.models import Unit
 class Urgency(models.Model):
     """Vietnamese administrative urgency (thường, khẩn, thượng khẩn, hỏa tốc) and its default SLA."""
 
+    URGENT_RANK = 2  # thượng khẩn and above: acknowledgements watched by the minute (the emergency board)
+
     code = models.SlugField(_("mã"), unique=True)
     name = models.CharField(_("độ khẩn"), max_length=50)
     sla_hours = models.PositiveIntegerField(_("thời hạn mặc định (giờ)"))
@@ -37,6 +39,10 @@ class DeadlinePolicy(models.Model):
     )
     escalate_parent_after_hours = models.PositiveIntegerField(_("báo đơn vị cấp trên sau quá hạn (giờ)"), default=24)
     escalate_issuer_after_hours = models.PositiveIntegerField(_("báo đơn vị giao việc sau quá hạn (giờ)"), default=48)
+    acknowledge_within_minutes = models.PositiveIntegerField(
+        _("tin khẩn: báo lên khi chưa tiếp nhận sau (phút)"), default=15,
+        help_text=_("Văn bản thượng khẩn, hỏa tốc và tin khẩn cấp: đơn vị chưa tiếp nhận sau số phút này thì lãnh "
+                    "đạo đơn vị và đơn vị giao việc được báo (0: tắt)."))
 
     class Meta:
         verbose_name = _("quy tắc nhắc hạn")

@@ -14,7 +14,7 @@ from org import selectors as org_selectors
 from org.models import UnitKind
 
 from .. import selectors
-from ..models import Assignment, AssignmentEvent, DeadlinePolicy
+from ..models import Assignment, AssignmentEvent, DeadlinePolicy, Urgency
 from .assignments import assignment_link
 
 
@@ -31,6 +31,7 @@ class DeadlineScan:
     reminded: int = 0
     overdue: int = 0
     escalated: int = 0
+    unacknowledged: int = 0  # urgent assignments escalated for not being received in time
 
 
 def deadlines_scan(now: datetime | None = None) -> DeadlineScan:
@@ -60,7 +61,39 @@ def deadlines_scan(now: datetime | None = None) -> DeadlineScan:
             if "overdue" in steps:
                 result.overdue += _mark_overdue(assignment, now)
             result.escalated += _escalate(assignment, [s for s in steps if s != "overdue"])
+    result.unacknowledged = _unacknowledged_escalate(now, policy)
     return result
+
+
+ACK_LATE = "escalate:not-received"
+
+
+def _unacknowledged_escalate(now: datetime, policy: DeadlinePolicy) -> int:
+    """An urgent directive (thượng khẩn, hỏa tốc; an emergency bulletin's broadcast) not received by a unit within
+    `acknowledge_within_minutes`: its leaders and the issuer are told, once; the event names who was told (the
+    emergency board shows it)."""
+    minutes = policy.acknowledge_within_minutes
+    if not minutes:
+        return 0
+    waiting = list(Assignment.objects.filter(
+        status=Assignment.Status.PENDING, directive__urgency__rank__gte=Urgency.URGENT_RANK,
+        created_at__lte=now - timedelta(minutes=minutes)).exclude(events__once_key=ACK_LATE)
+        .select_related("directive__issuing_unit", "unit"))
+    count = 0
+    for assignment in waiting:
+        leaders = list(org_selectors.people_of_unit(assignment.unit, leaders_only=True))
+        issuer = assignment.directive.issuing_unit
+        told = ", ".join([str(p) for p in leaders] + [issuer.name])
+        with transaction.atomic():
+            if not _once(assignment, AssignmentEvent.Kind.ESCALATED, ACK_LATE,
+                         _("Chưa tiếp nhận sau %(m)s phút: đã báo %(told)s") % {"m": minutes, "told": told}):
+                continue
+            notify(leaders + [issuer], kind=Kind.ESCALATION, level=Level.URGENT,
+                   title=_("%(unit)s chưa tiếp nhận sau %(m)s phút: %(t)s") % {
+                       "unit": assignment.unit.name, "m": minutes, "t": _title(assignment)},
+                   link=assignment_link(assignment), dedupe_key=f"{ACK_LATE}:{assignment.pk}")
+        count += 1
+    return count
 
 
 def _late_steps(assignment: Assignment, now: datetime, policy: DeadlinePolicy) -> list[str]:

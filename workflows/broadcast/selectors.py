@@ -7,11 +7,12 @@ from django.db.models import Count
 
 from broadcast import selectors as broadcast_selectors
 from broadcast.models import Cluster
-from coordination.models import Assignment
+from coordination.models import Assignment, Directive
 from editorial.models import Bulletin, ZaloMessage
 from org import selectors as org_selectors
 from org.models import Unit, User
 
+from .board import is_urgent
 from .services import broadcast_directive
 
 
@@ -33,6 +34,7 @@ class Delivery:
     clusters_played: int
     clusters_total: int
     zalo_sent: int
+    board_directive: Directive | None = None  # an urgent broadcast: its emergency board
 
 
 def may_see_delivery(user: User, bulletin: Bulletin) -> bool:
@@ -65,4 +67,5 @@ def bulletin_delivery(bulletin: Bulletin) -> Delivery | None:
                     confirmed=sum(1 for r in rows if r.assignment and r.assignment.status in (
                         Assignment.Status.REPORTED, Assignment.Status.ACCEPTED)),
                     clusters_played=sum(r.played for r in rows), clusters_total=sum(r.clusters for r in rows),
-                    zalo_sent=sum(1 for r in rows if r.zalo == ZaloMessage.Status.SENT.label))
+                    zalo_sent=sum(1 for r in rows if r.zalo == ZaloMessage.Status.SENT.label),
+                    board_directive=directive if directive and is_urgent(directive) else None)

@@ -5,11 +5,13 @@ from django.urls import path
 
 import common.ids  # noqa: F401  (registers the <id:…> converter: 1..2**63-1, else 404)
 
+from ..broadcast import pages as broadcast_pages
 from . import pages
 
 directive_urlpatterns = [
     path("new/", pages.directive_create, name="create"),
     path("directives/<id:pk>/cancel/", pages.directive_cancel, name="cancel"),
+    path("directives/<id:pk>/board/", broadcast_pages.board_page, name="board"),
 ]
 
 assignment_urlpatterns = [
