@@ -10,7 +10,7 @@ from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
-from workflows.viewsets import flow_apps
+from workflows.viewsets import WorkApp, flow_apps
 
 from .views import HomeView
 
@@ -33,6 +33,7 @@ class TTCSSite(Site):
 
     # Periodic reports keep the paths they had as part of coordination (bookmarks, links sent before).
     reporting_path = route("coordination/reports/", ReportingApp())
+    work_path = route("hop-viec/", WorkApp())
 
 
 class CoordinationApp(Application):
