@@ -54,7 +54,7 @@ class TaskView(FormView):
 
 
 def form_page(request, form, *, title: str, submit_label: str, run: Callable[[dict], object],
-              done: Callable[[object], HttpResponse]) -> HttpResponse:
+              done: Callable[[object], HttpResponse], intro: str = "") -> HttpResponse:
     """A page with one form that starts or changes a flow: on a valid POST `run(cleaned_data)`, then
     `done(result)` (a message and a redirect); a domain error goes back into the form."""
     if request.method == "POST" and form.is_valid():
@@ -64,7 +64,8 @@ def form_page(request, form, *, title: str, submit_label: str, run: Callable[[di
             add_errors(form, error)
         else:
             return done(result)
-    return render(request, "workflows/form_page.html", {"form": form, "title": title, "submit_label": submit_label})
+    return render(request, "workflows/form_page.html",
+                  {"form": form, "title": title, "submit_label": submit_label, "intro": intro})
 
 
 def action(request, run: Callable[[], object], *, success: str, back: str) -> HttpResponse:
