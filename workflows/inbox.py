@@ -25,23 +25,23 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from coordination import access as coordination_access
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin
 from editorial.models.policies import Priority
 from org import selectors as org_selectors
-from org.models import User
+from org.models import UnitKind, User
 
 from .bulletin.flow import BulletinFlow
 from .directive.flow import DirectiveFlow, UnitAssignmentFlow
+from .landing import after_task_url, object_url  # noqa: F401 (the inbox's pages use them from here)
 
 FLOWS = {"bulletin": BulletinFlow, "directive": DirectiveFlow, "assignment": UnitAssignmentFlow}
 FLOW_LABELS = {"bulletin": _("Bản tin"), "directive": _("Văn bản chỉ đạo"), "assignment": _("Nhiệm vụ đơn vị")}
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-OBJECT_PAGES = {Bulletin: "editorial:bulletin_detail", Directive: "coordination:directive_detail",
-                Assignment: "coordination:assignment_detail"}
 # a bulletin's priority (Circular 39/2020) read as an urgency rank next to the directives' (thường … hỏa tốc)
 PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 2, Priority.EMERGENCY: 3}
 
@@ -159,24 +159,7 @@ def inbox_rows(tasks, user: User, now: datetime | None = None) -> list[InboxRow]
     return rows
 
 
-# --- where the work lives -----------------------------------------------------------------------------------
-
-def object_url(process: Process) -> str:
-    """The page of the object the process carries (the bulletin, the directive, the unit's assignment)."""
-    if process.artifact_content_type_id:
-        model = ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
-        if model in OBJECT_PAGES:
-            return reverse(OBJECT_PAGES[model], args=[process.artifact_object_id])
-    return reverse("work:inbox")
-
-
-def after_task_url(task: Task) -> str:
-    """Where a person lands once they finished `task`: a reviewer back in the inbox (the next report to
-    review), anyone else on the object's page, which shows what comes next."""
-    if task.flow_task is UnitAssignmentFlow.review:
-        return reverse("work:inbox")
-    return object_url(task.process)
-
+# --- where the work lives ---------------------------------------------------------------------------------
 
 def human_task(task_pk: int) -> Task | None:
     return Task.objects.filter(pk=task_pk, flow_task_type="HUMAN",
@@ -201,3 +184,32 @@ def directive_tasks(user: User, directive: Directive) -> QuerySet[Task]:
     mine = Assignment.objects.filter(directive=directive).filter(
         Q(unit__in=units) | Q(parent__unit__in=units) | Q(parent__isnull=True, directive__issuing_unit__in=units))
     return _annotated(unit_tasks(user, mine))
+
+
+def unit_work_rows(user, *, directive=None, assignment=None) -> list[dict]:
+    """What a unit officer can do next on a directive (or one assignment): one row per open task of their units
+    (the task, the unit it names, the form's link or the claim link) plus "relay to communes" where their unit
+    may relay and has not yet (a few queries, whatever the directive's size)."""
+    if not user.is_authenticated:
+        return []
+    if assignment is not None:
+        tasks = list(unit_tasks(user, Assignment.objects.filter(pk=assignment.pk)))
+    else:
+        tasks = list(directive_tasks(user, directive))
+    ids = {t.process.artifact_object_id for t in tasks}
+    assignments = Assignment.objects.select_related("unit", "parent__unit", "directive").in_bulk(ids)
+    rows = []
+    for task in tasks:
+        a = assignments.get(task.process.artifact_object_id)
+        if a is None:
+            continue
+        mine = task.owner_id == user.pk
+        rows.append({
+            "title": str(task.flow_task.task_title), "unit": a.unit.name, "mine": mine,
+            "url": (task.flow_task.reverse("execute", args=[task.process_id, task.pk]) if mine
+                    else reverse("work:task_claim", args=[task.pk])),
+            "relay_url": (reverse("unitassignment:relay", args=[a.pk])
+                          if task.flow_task is UnitAssignmentFlow.report and not a.relayed
+                          and a.unit.kind == UnitKind.DISTRICT and coordination_access.can_work_on(user, a) else ""),
+        })
+    return rows

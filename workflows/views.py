@@ -18,14 +18,7 @@ from viewflow.workflow.models import Task
 from common.forms import add_errors
 
 from . import engine
-
-
-def after_task_url(task: Task) -> str:
-    """Where the work lives (the bulletin, the directive, the assignment, the inbox), never viewflow's process
-    page. Imported here: the inbox reads the flows, whose nodes name these views."""
-    from .inbox import after_task_url as where  # noqa: PLC0415
-
-    return where(task)
+from .landing import after_task_url
 
 
 class TaskView(FormView):

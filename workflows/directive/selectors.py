@@ -33,39 +33,3 @@ def tasks_asking_air_time(tasks) -> set[int]:
     acknowledges = {t.process.artifact_object_id: t.pk for t in tasks if t.flow_task == UnitAssignmentFlow.acknowledge}
     return {acknowledges[pk] for pk in coordination_selectors.assignments_asking_air_time(acknowledges)}
 
-
-def unit_work_rows(user, *, directive=None, assignment=None) -> list[dict]:
-    """What a unit officer can do next on a directive (or one assignment): one row per open task of their units
-    (the task, the unit it names, the form's link or the claim link) plus "relay to communes" where their unit
-    may relay and has not yet (a few queries, whatever the directive's size)."""
-    from django.urls import reverse  # noqa: PLC0415
-
-    from coordination import access as coordination_access  # noqa: PLC0415
-    from coordination.models import Assignment  # noqa: PLC0415
-    from org.models import UnitKind  # noqa: PLC0415
-
-    from ..inbox import directive_tasks, unit_tasks  # noqa: PLC0415 (inbox reads the flows)
-
-    if not user.is_authenticated:
-        return []
-    if assignment is not None:
-        tasks = list(unit_tasks(user, Assignment.objects.filter(pk=assignment.pk)))
-    else:
-        tasks = list(directive_tasks(user, directive))
-    ids = {t.process.artifact_object_id for t in tasks}
-    assignments = Assignment.objects.select_related("unit", "parent__unit", "directive").in_bulk(ids)
-    rows = []
-    for task in tasks:
-        a = assignments.get(task.process.artifact_object_id)
-        if a is None:
-            continue
-        mine = task.owner_id == user.pk
-        rows.append({
-            "title": str(task.flow_task.task_title), "unit": a.unit.name, "mine": mine,
-            "url": (task.flow_task.reverse("execute", args=[task.process_id, task.pk]) if mine
-                    else reverse("work:task_claim", args=[task.pk])),
-            "relay_url": (reverse("unitassignment:relay", args=[a.pk])
-                          if task.flow_task is UnitAssignmentFlow.report and not a.relayed
-                          and a.unit.kind == UnitKind.DISTRICT and coordination_access.can_work_on(user, a) else ""),
-        })
-    return rows

@@ -9,3 +9,7 @@ directive_approved = Signal()  # directive_id
 # A top-level unit's assignment was accepted (UnitAssignmentFlow.review, or a period report's review): the
 # directive's wait for its units (DirectiveFlow.wait_assignments) may end; receivers.py checks after commit.
 unit_finished = Signal()  # directive_id
+
+# A district acknowledged and asked to hand the work to all its communes at once (the acknowledge page's second
+# button): receivers.py relays, in the same transaction.
+relay_requested = Signal()  # assignment, user, units

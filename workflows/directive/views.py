@@ -5,12 +5,14 @@ pages instead (workflows/reporting/views.py; flow.py names the page that decides
 from django.utils.translation import gettext_lazy as _
 
 from coordination.forms import AssignmentReportForm
+from coordination.models import Assignment
 from coordination.selectors import assignment_detail, relay_candidates
 from org.models import UnitKind
 
 from ..views import TaskView
 from . import steps
 from .forms import AcknowledgeForm, CloseForm, DecisionForm, ReportReviewForm, ReviseForm
+from .signals import relay_requested
 
 
 class DirectiveTaskView(TaskView):
@@ -53,9 +55,8 @@ class AcknowledgeView(AssignmentTaskView):
         steps.acknowledge_step(self.request.activation, self.request.user,
                                planned_air_at=form.cleaned_data.get("planned_air_at"))
         if "relay_all" in self.request.POST and (communes := self.relay_candidates()):
-            from .services import relay  # noqa: PLC0415 (services read the flow, which names this view)
-
-            relay(assignment=self.request.activation.process.assignment, user=self.request.user, units=communes)
+            relay_requested.send(sender=Assignment, assignment=self.request.activation.process.assignment,
+                                 user=self.request.user, units=communes)
 
 
 class ReportView(AssignmentTaskView):

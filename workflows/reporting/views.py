@@ -21,7 +21,7 @@ from reporting.forms import AggregateReportForm, IndicatorReportForm, value_rows
 
 from ..directive.forms import ReportReviewForm
 from ..directive.views import AssignmentTaskView, ReportView, ReviewView
-from ..views import after_task_url
+from ..landing import after_task_url
 from . import steps
 
 

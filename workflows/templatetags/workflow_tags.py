@@ -18,7 +18,7 @@ def bulletin_workflow(context, bulletin: Bulletin) -> dict:
 def unit_work(context, directive=None, assignment=None) -> dict:
     """The top of the directive and assignment pages for a unit officer: their unit's open tasks on it (mine:
     open its form; in the queue: claim and open), and the relay to communes where the unit may relay."""
-    from ..directive.selectors import unit_work_rows  # noqa: PLC0415 (the flows import the views that load tags)
+    from ..inbox import unit_work_rows  # noqa: PLC0415 (the inbox reads the flows, whose pages load these tags)
 
     return {"rows": unit_work_rows(context["request"].user, directive=directive, assignment=assignment),
             "csrf_token": context.get("csrf_token")}
