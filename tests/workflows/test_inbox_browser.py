@@ -52,9 +52,12 @@ class Clicks:
 def test_commune_acknowledges_a_new_directive_in_two_clicks(browser, server):
     page = log_in(browser.new_context(), server, URBAN_COMMUNE)
     _live(page)
+    count = page.locator('[data-home-count="total"]')  # the home card "Hộp việc"
+    expect(count).to_have_text("0")
     directive = _send("Tuyên truyền phòng chống bão số 3", [URBAN_COMMUNE])
     clicks = Clicks()
     toast = page.locator(".ttcs-toast").filter(has_text=directive.title)
+    expect(count).to_have_text("1")  # read again when the notification arrived, without a reload
     clicks.click(toast.locator("a"))  # the notification opens the unit's task, already claimed
     expect(page.get_by_role("heading", name=directive.title)).to_be_visible()
     clicks.click(page.get_by_role("button", name="Xác nhận đã nhận"))
