@@ -16,6 +16,8 @@ class HomeAction:
     url_name: str
     roles: tuple[str, ...]
     icon: str = "arrow_forward"
+    count: str = ""  # a key of workflows.inbox.inbox_counts: the card shows how many tasks wait there
+    query: str = ""  # appended to the card's link (the inbox's filter)
 
 
 EVERYONE = tuple(Role.values)
@@ -27,8 +29,8 @@ HOME_ACTIONS: list[HomeAction] = [
                "editorial:bulletin_list", (Role.DRAFTER, Role.BOARD_SECRETARY, Role.BOARD_MEMBER, Role.DIRECTOR,
                                            Role.DEPUTY_DIRECTOR, Role.OFFICE, Role.MANAGER), "campaign"),
     HomeAction(_("Việc duyệt bản tin"), _("Phân công thẩm định, thẩm định, ký duyệt, phát hành: việc đang chờ bạn."),
-               "bulletin:inbox", (Role.BOARD_SECRETARY, Role.BOARD_MEMBER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR,
-                                  Role.OFFICE, Role.DRAFTER), "rate_review"),
+               "work:inbox", (Role.BOARD_SECRETARY, Role.BOARD_MEMBER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR,
+                              Role.OFFICE, Role.DRAFTER), "rate_review", count="bulletin", query="flow=bulletin"),
     HomeAction(_("Kế hoạch tuyên truyền"), _("32 chủ đề của năm: chủ đề nào đã có bản tin phát hành, chủ đề nào trễ."),
                "editorial:plan_coverage", (Role.MANAGER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.BOARD_SECRETARY,
                                            Role.DRAFTER), "event_note"),
@@ -38,20 +40,24 @@ HOME_ACTIONS: list[HomeAction] = [
                "coordination:directive_list", (Role.DRAFTER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER,
                                                 Role.OFFICE, Role.BOARD_SECRETARY), "gavel"),
     HomeAction(_("Nhiệm vụ của đơn vị"), _("Hàng chờ của đơn vị: tiếp nhận, giao tiếp cho xã/phường, báo cáo."),
-               "unitassignment:queue_bulk",
-               (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER), "assignment"),
+               "work:inbox",
+               (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DRAFTER, Role.MANAGER), "assignment",
+               count="assignment", query="flow=assignment"),
     HomeAction(_("Báo cáo định kỳ"), _("Báo cáo thống kê 6 tháng và năm: nhập số liệu, xem xét, tổng hợp, xuất Excel."),
                "reporting:period_list", EVERYONE, "bar_chart"),
-    HomeAction(_("Hộp việc của tôi"), _("Các việc đang giao cho bạn."), "unitassignment:inbox", EVERYONE,
-               "inbox"),
-    HomeAction(_("Việc chờ duyệt"), _("Văn bản chỉ đạo chờ lãnh đạo duyệt."), "directive:queue",
-               (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER), "approval"),
+    HomeAction(_("Hộp việc"), _("Việc của bạn và hàng chờ của đơn vị: bản tin, văn bản chỉ đạo, nhiệm vụ, báo cáo."),
+               "work:inbox", EVERYONE, "inbox", count="total"),
+    HomeAction(_("Việc chờ duyệt"), _("Văn bản chỉ đạo chờ lãnh đạo duyệt."), "work:inbox",
+               (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER), "approval", count="directive",
+               query="flow=directive"),
     HomeAction(_("Quản trị hệ thống"), _("Đơn vị, người dùng, phân công vai trò, thiết lập và nhật ký."),
                "admin:index", (Role.ADMIN,), "admin_panel_settings"),
 ]
 
 
-def actions_for(roles: set[str], *, is_superuser: bool = False) -> list[dict]:
+def actions_for(roles: set[str], *, is_superuser: bool = False, counts: dict | None = None) -> list[dict]:
+    """The cards a person's roles open, with `counts` (workflows.inbox.inbox_counts) on those that count."""
+    counts = counts or {}
     cards = []
     for action in HOME_ACTIONS:
         if not (is_superuser or roles.intersection(action.roles)):
@@ -60,5 +66,8 @@ def actions_for(roles: set[str], *, is_superuser: bool = False) -> list[dict]:
             url = reverse(action.url_name)
         except NoReverseMatch:
             continue
-        cards.append({"title": action.title, "description": action.description, "url": url, "icon": action.icon})
+        if action.query:
+            url = f"{url}?{action.query}"
+        cards.append({"title": action.title, "description": action.description, "url": url, "icon": action.icon,
+                      "count_key": action.count, "count": counts.get(action.count, 0) if action.count else None})
     return cards

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # of AXES_LOCKOUT_CALLABLE wrongly in 8.3.1).
     "axes.middleware.AxesMiddleware",
     "workflows.middleware.WorkflowErrorsMiddleware",
+    "workflows.middleware.EnginePagesMiddleware",
     "common.middleware.IdRangeMiddleware",
 ]
 

@@ -11,7 +11,7 @@ from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
 from workflows.admin_views import reorganise_page
-from workflows.viewsets import flow_apps
+from workflows.viewsets import WorkApp, flow_apps
 
 from .views import HomeView
 
@@ -34,6 +34,7 @@ class TTCSSite(Site):
 
     # Periodic reports keep the paths they had as part of coordination (bookmarks, links sent before).
     reporting_path = route("coordination/reports/", ReportingApp())
+    work_path = route("hop-viec/", WorkApp())
 
 
 class CoordinationApp(Application):

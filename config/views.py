@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from org.selectors import membership_list, user_roles
+from workflows.inbox import inbox_counts
 
 from .home import actions_for
 
@@ -16,6 +17,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         memberships = list(membership_list(self.request.user))
         return super().get_context_data(
             memberships=memberships,
-            actions=actions_for(user_roles(self.request.user), is_superuser=self.request.user.is_superuser),
+            actions=actions_for(user_roles(self.request.user), is_superuser=self.request.user.is_superuser,
+                                counts=inbox_counts(self.request.user)),
             **kwargs,
         )

@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 from common.forms import add_errors
 
 from . import engine
+from .landing import after_task_url
 
 
 class TaskView(FormView):
@@ -42,11 +43,11 @@ class TaskView(FormView):
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu."))
-        return HttpResponseRedirect(self.request.activation.get_success_url(self.request))
+        return HttpResponseRedirect(after_task_url(self.request.activation.task))
 
 
 def form_page(request, form, *, title: str, submit_label: str, run: Callable[[dict], object],
-              done: Callable[[object], HttpResponse]) -> HttpResponse:
+              done: Callable[[object], HttpResponse], intro: str = "") -> HttpResponse:
     """A page with one form that starts or changes a flow: on a valid POST `run(cleaned_data)`, then
     `done(result)` (a message and a redirect); a domain error goes back into the form."""
     if request.method == "POST" and form.is_valid():
@@ -56,7 +57,8 @@ def form_page(request, form, *, title: str, submit_label: str, run: Callable[[di
             add_errors(form, error)
         else:
             return done(result)
-    return render(request, "workflows/form_page.html", {"form": form, "title": title, "submit_label": submit_label})
+    return render(request, "workflows/form_page.html",
+                  {"form": form, "title": title, "submit_label": submit_label, "intro": intro})
 
 
 def action(request, run: Callable[[], object], *, success: str, back: str) -> HttpResponse:

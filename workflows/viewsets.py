@@ -7,15 +7,20 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
 from viewflow.utils import Icon, viewprop
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import FlowArchiveListView, FlowChartView, FlowInboxListView, FlowQueueListView
 from viewflow.workflow.flow.views.dashboard import DashboardProcessListView
+from viewflow.workflow.flow.views.detail import DetailProcessView
 
-from . import selectors
+from coordination.models import Directive
+
+from . import access, inbox_pages, inbox_urls, selectors
 from .bulletin import urls as bulletin_urls
 from .bulletin.flow import BulletinFlow
 from .directive import urls as directive_urls
@@ -95,6 +100,35 @@ class ProcessListView(DashboardProcessListView):
     active_tasks.short_description = _("Việc đang mở")
 
 
+class ProcessDetailView(DetailProcessView):
+    """viewflow's process page (supervisors only: workflows/middleware.EnginePagesMiddleware), whose cancel
+    button shows only to who may cancel the process's directive or assignment."""
+
+    template_name = "workflows/process_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "may_cancel": access.may_cancel_process(self.request.user, self.object)}
+
+
+def process_cancel(flow_class):
+    """Cancelling a process is cancelling its directive or its unit's assignment, on the domain's confirmation
+    page that says what it cancels and asks why (the engine's own cancel would leave the object open)."""
+
+    def view(request, process_pk):
+        process = flow_class.process_class._default_manager.filter(flow_class=flow_class, pk=process_pk).first()
+        if process is None:
+            raise Http404
+        if not access.may_cancel_process(request.user, process):
+            raise PermissionDenied(_("Bạn không được hủy quy trình này."))
+        artifact = access.process_artifact(process)
+        if isinstance(artifact, Directive):
+            return redirect("directive:cancel", artifact.pk)
+        return redirect("unitassignment:cancel", artifact.pk)
+
+    return view
+
+
 class ChartView(FlowChartView):
     """The flow's chart for anyone who uses the app; one process's steps only for a process of this flow that
     the user may see (viewflow draws any id, even one that does not exist)."""
@@ -144,6 +178,11 @@ class CoordinationFlowViewset(FlowAppViewset):
     archive_view_class = ArchiveView
     chart_view_class = ChartView
     process_list_view_class = ProcessListView
+    process_detail_view_class = ProcessDetailView
+
+    @viewprop
+    def process_cancel_view(self):
+        return process_cancel(self._flow_class)
 
     @viewprop
     def dashboard_view(self):
@@ -162,6 +201,20 @@ class CoordinationFlowViewset(FlowAppViewset):
             "user_inbox": selectors.inbox(request.user, [self._flow_class]),
             "user_queue": selectors.unit_queue(request.user, [self._flow_class]),
         }
+
+
+class WorkApp(Application):
+    """The one inbox across every flow ("Hộp việc"), every officer's home, and the links that open a task."""
+
+    title = _("Hộp việc")
+    icon = Icon("inbox")
+    app_name = "work"
+    menu_template_name = "workflows/inbox_menu.html"
+    urlpatterns = inbox_urls.urlpatterns
+
+    @property
+    def index_path(self):
+        return path("", inbox_pages.inbox_page, name="index")
 
 
 def flow_apps():

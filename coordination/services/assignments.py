@@ -90,13 +90,14 @@ def assignments_notify_received(directive: Directive, assignments: list[Assignme
         title=(_("TIN KHẨN CẤP: %(title)s") if emergency else _("Văn bản chỉ đạo mới: %(title)s"))
         % {"title": directive.title},
         body=_("Hạn: %(deadline)s") % {"deadline": timezone.localtime(directive.deadline).strftime("%d/%m/%Y %H:%M")},
-        link=reverse("coordination:directive_detail", args=[directive.pk]), level=level,
+        link=reverse("work:directive_open", args=[directive.pk]), level=level,
     )
 
 
 def assignment_link(assignment: Assignment) -> str:
-    """Where a notification about an assignment takes its reader."""
-    return reverse("coordination:assignment_detail", args=[assignment.pk])
+    """Where a notification about an assignment takes its reader: the inbox's link that opens the reader's task
+    on it (report, review…), or the assignment's page when they have none (workflows/inbox_pages.py)."""
+    return reverse("work:assignment_open", args=[assignment.pk])
 
 
 def _event(assignment: Assignment, kind: str, actor: User | None, comment: str = "", once_key: str | None = None):

@@ -22,8 +22,8 @@ def test_cancelling_an_assignment_tells_the_unit_with_its_own_kind(demo, user, d
         coordination.assignment_cancel(assignment=district, user=user("phongtt"), reason="Không còn cần thiết")
     received = Notification.objects.get(recipient__username="quan_ba_dinh", kind=Kind.DIRECTIVE_RECEIVED)
     assert received.level == Level.URGENT
-    assert received.link == reverse("coordination:directive_detail", args=[directive.pk])
+    assert received.link == reverse("work:directive_open", args=[directive.pk])  # opens the unit's own task
     cancelled = Notification.objects.get(recipient__username="quan_ba_dinh", kind=Kind.ASSIGNMENT_CANCELLED)
     assert cancelled.level == Level.WARNING and cancelled.body == "Không còn cần thiết"
-    assert cancelled.link == reverse("coordination:assignment_detail", args=[district.pk])
+    assert cancelled.link == reverse("work:assignment_open", args=[district.pk])  # no task left: the page
     assert Kind(cancelled.kind).label == "Hủy nhiệm vụ"

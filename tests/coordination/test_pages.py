@@ -76,7 +76,7 @@ def test_task_page_acknowledge_through_http(demo, user, client, django_capture_o
 
     task = open_task(a, UnitAssignmentFlow.acknowledge)
     client.force_login(user("phuong_phuc_xa"))
-    assign_url = f"/unitassignment/{task.process_id}/acknowledge/{task.pk}/assign/"
+    assign_url = f"/hop-viec/tasks/{task.pk}/claim/"  # the inbox's claim and open
     assert client.post(assign_url).status_code == 302
     execute_url = f"/unitassignment/{task.process_id}/acknowledge/{task.pk}/execute/"
     page = client.get(execute_url)

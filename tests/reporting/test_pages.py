@@ -39,7 +39,7 @@ def test_review_page_shows_the_figures_and_needs_a_reason_to_return(org, user, c
     submit(a, user(COMMUNES[0]), {**figures(1), "zalo_followers": 98765}, notes="Đã rà soát")
     task = open_task(a, UnitAssignmentFlow.review)
     client.force_login(user(DISTRICT))
-    assert client.post(f"/unitassignment/{task.process_id}/review/{task.pk}/assign/").status_code == 302
+    assert client.post(f"/hop-viec/tasks/{task.pk}/claim/").status_code == 302
     url = f"/unitassignment/{task.process_id}/review/{task.pk}/execute/"
     html = client.get(url).content.decode()
     assert "98.765" in html and "Đã rà soát" in html and "Xã Thứ Nhất" in html and "Ứng dụng CNTT-VT (IP)" in html

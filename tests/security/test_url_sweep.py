@@ -244,8 +244,12 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         return [{"pk": pk} for pk in s.directive_ids]
     if route.startswith(("coordination/assignments/", "unitassignment/assignments/")):
         return [{"pk": pk} for pk in s.assignment_ids]
-    if route.startswith("bulletin/tasks/"):
+    if route.startswith(("bulletin/tasks/", "hop-viec/tasks/")):
         return [{"task_pk": pk} for pk in s.open_task_ids]
+    if route.startswith("hop-viec/directives/"):
+        return [{"pk": pk} for pk in s.directive_ids]
+    if route.startswith("hop-viec/assignments/"):
+        return [{"pk": pk} for pk in s.assignment_ids]
     if route.startswith(("bulletin/bulletins/", "editorial/<int:pk>/", "editorial/published/")):
         bindings = [{"pk": pk} for pk in s.bulletin_ids]
         if "number" in params:

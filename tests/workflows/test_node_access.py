@@ -15,6 +15,7 @@ from editorial.models import Bulletin
 from org.models import Structure, Unit, User
 from tests.cast import DRAFTER, LEADERS, MANAGER
 from tests.editorial.helpers import draft, submit
+from workflows.access import may_open_engine_pages
 from workflows.bulletin.flow import BulletinFlow
 from workflows.directive.flow import DirectiveFlow, UnitAssignmentFlow
 from workflows.engine import HumanTask
@@ -129,13 +130,24 @@ def test_node_is_limited_to_who_may_do_it(client, processes, flow_class, name, s
         if role != ANONYMOUS:
             client.force_login(person)
 
-        # claiming the task from the queue
+        # claiming the task from the queue (the inbox's "claim and open", one POST)
         task = _task(process, node)
         if node.can_assign(person, task) != allowed:
             wrong.append((role, "can_assign", not allowed))
+        post = client.post(reverse("work:task_claim", args=[task.pk]))
+        if allowed:
+            assert post.status_code == 302 and post["Location"] == page(node, "execute", task), (role, "claim")
+            assert Task.objects.get(pk=task.pk).owner_id == person.pk
+        else:
+            if not _refused(post):
+                wrong.append((role, "claim", post.status_code))
+            assert Task.objects.get(pk=task.pk).owner_id is None, (role, "claimed by POST")
+
+        # viewflow's assign page: a supervisor's (workflows/access.may_open_engine_pages) who may also claim it
+        task = _task(process, node)
         url = page(node, "assign", task)
         get, post = client.get(url), client.post(url)
-        if allowed:
+        if allowed and may_open_engine_pages(person):
             assert get.status_code == 200, (role, "GET assign", get.status_code)
             assert post.status_code == 302 and not _refused(post), (role, "POST assign", post.status_code)
             assert Task.objects.get(pk=task.pk).owner_id == person.pk
@@ -216,8 +228,8 @@ def test_a_released_review_is_not_anyones_and_the_secretary_hands_it_over(client
     assert client.post(f"/bulletin/tasks/{task.pk}/claim/").status_code == 403  # not a user of the bulletin app
     assert Task.objects.get(pk=task.pk).owner_id is None
 
-    client.force_login(user("bientap1"))  # the named reviewer takes it back
-    assert client.post(page(BulletinFlow.review, "assign", task)).status_code == 302
+    client.force_login(user("bientap1"))  # the named reviewer takes it back (the inbox's "claim and open")
+    assert client.post(reverse("work:task_claim", args=[task.pk])).status_code == 302
     client.force_login(user("bientap2"))  # another member cannot hand it over
     assert client.get(page(BulletinFlow.review, "reassign", task)).status_code == 403
 
@@ -248,7 +260,7 @@ def test_the_secretary_who_claims_a_released_review_decides_it(client, review_ro
     client.force_login(user("bientap2"))
     assert client.post(page(BulletinFlow.review, "unassign", task)).status_code == 302
     client.force_login(user("truongban"))
-    assert client.post(page(BulletinFlow.review, "assign", task)).status_code == 302
+    assert client.post(reverse("work:task_claim", args=[task.pk])).status_code == 302
     response = client.post(page(BulletinFlow.review, "execute", task), {"decision": "approve"})
     assert response.status_code == 302
     assert ReviewDecision.objects.get(revision_id=bulletin.current_revision_id).reviewer == user("truongban")

@@ -15,7 +15,7 @@ from common.ids import parse_ids
 from coordination import access as coordination_access
 from coordination import selectors as coordination_selectors
 from coordination.forms import CancelForm, DirectiveForm, OfficerForm, RelayForm
-from coordination.models import ReportRequirement
+from coordination.models import Assignment, ReportRequirement
 
 from .. import engine
 from ..selectors import unit_queue
@@ -86,8 +86,14 @@ def assignment_cancel(request, pk):
     assignment = _assignment_or_404(request, pk)
     if not coordination_access.may_cancel_assignment(request.user, assignment):
         raise PermissionDenied(_("Bạn không được hủy nhiệm vụ này."))
+    relayed = assignment.children.exclude(status__in=Assignment.CLOSED).count()
+    intro = _("Hủy nhiệm vụ của %(u)s theo văn bản «%(t)s»") % {
+        "u": assignment.unit.name, "t": assignment.directive.title}
+    if relayed:
+        intro += _(", cùng %(n)s nhiệm vụ đã giao tiếp cho xã/phường") % {"n": relayed}
+    intro += _(". Các đơn vị được báo; không hoàn tác được.")
     return form_page(
-        request, CancelForm(request.POST or None), title=_("Hủy nhiệm vụ"), submit_label=_("Hủy nhiệm vụ"),
+        request, CancelForm(request.POST or None), title=_("Hủy nhiệm vụ"), submit_label=_("Hủy nhiệm vụ"), intro=intro,
         run=lambda data: services.assignment_withdraw(assignment=assignment, user=request.user, reason=data["reason"]),
         done=lambda _result: _done(request, _("Đã hủy nhiệm vụ."), "coordination:assignment_detail", assignment.pk))
 
@@ -97,8 +103,12 @@ def directive_cancel(request, pk):
     directive = object_or_404(coordination_selectors.directive_for_user(request.user, pk))
     if not coordination_access.can_cancel(request.user, directive):
         raise PermissionDenied(_("Bạn không được hủy văn bản này."))
+    open_units = directive.assignments.exclude(status__in=Assignment.CLOSED).count()
+    intro = _("Hủy văn bản «%(t)s» và nhiệm vụ đang mở của %(n)s đơn vị; các đơn vị được báo; không hoàn tác "
+              "được.") % {"t": directive.title, "n": open_units}
     return form_page(
         request, CancelForm(request.POST or None), title=_("Hủy văn bản chỉ đạo"), submit_label=_("Hủy văn bản"),
+        intro=intro,
         run=lambda data: services.directive_withdraw(directive=directive, user=request.user, reason=data["reason"]),
         done=lambda _result: _done(request, _("Đã hủy văn bản."), "coordination:directive_detail", directive.pk))
 

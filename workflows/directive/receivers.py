@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from .. import engine, tasks
 from . import services
-from .signals import directive_approved, unit_finished
+from .signals import directive_approved, relay_requested, unit_finished
 
 
 @receiver(directive_approved)
@@ -16,3 +16,8 @@ def queue_fan_out(sender, directive_id: int, **kwargs):
 @receiver(unit_finished)
 def resume_directive(sender, directive_id: int, **kwargs):
     engine.after_commit(lambda: services.directive_resume_if_done(directive_id))
+
+
+@receiver(relay_requested)
+def relay_to_communes(sender, assignment, user, units, **kwargs):
+    services.relay(assignment=assignment, user=user, units=units)

@@ -32,3 +32,4 @@ def tasks_asking_air_time(tasks) -> set[int]:
     """The pks of the acknowledge tasks among `tasks` whose directive asks for a planned air time."""
     acknowledges = {t.process.artifact_object_id: t.pk for t in tasks if t.flow_task == UnitAssignmentFlow.acknowledge}
     return {acknowledges[pk] for pk in coordination_selectors.assignments_asking_air_time(acknowledges)}
+

@@ -13,3 +13,7 @@ unit_finished = Signal()  # directive_id
 # A unit received its assignment (UnitAssignmentFlow.acknowledge): a broadcast directive's commune has said when
 # it will air the bulletin; workflows/broadcast schedules its loudspeaker clusters.
 unit_acknowledged = Signal()  # assignment_id
+
+# A district acknowledged and asked to hand the work to all its communes at once (the acknowledge page's second
+# button): receivers.py relays, in the same transaction.
+relay_requested = Signal()  # assignment, user, units

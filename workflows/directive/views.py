@@ -5,11 +5,14 @@ pages instead (workflows/reporting/views.py; flow.py names the page that decides
 from django.utils.translation import gettext_lazy as _
 
 from coordination.forms import AssignmentReportForm
-from coordination.selectors import assignment_detail
+from coordination.models import Assignment
+from coordination.selectors import assignment_detail, relay_candidates
+from org.models import UnitKind
 
 from ..views import TaskView
 from . import steps
 from .forms import AcknowledgeForm, CloseForm, DecisionForm, ReportReviewForm, ReviseForm
+from .signals import relay_requested
 
 
 class DirectiveTaskView(TaskView):
@@ -33,9 +36,27 @@ class AcknowledgeView(AssignmentTaskView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "requirements": self.requirements()}
 
+    def relay_candidates(self) -> list:
+        """A district that has not relayed yet may acknowledge and hand the work to all its communes at once."""
+        assignment = self.request.activation.process.assignment
+        if assignment.relayed or assignment.unit.kind != UnitKind.DISTRICT:
+            return []
+        return relay_candidates(assignment)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        communes = self.relay_candidates()
+        if communes:
+            context["extra_submits"] = [{"name": "relay_all", "label": _(
+                "Xác nhận đã nhận và giao tiếp cho cả %(n)s xã/phường") % {"n": len(communes)}}]
+        return context
+
     def run(self, form):
         steps.acknowledge_step(self.request.activation, self.request.user,
                                planned_air_at=form.cleaned_data.get("planned_air_at"))
+        if "relay_all" in self.request.POST and (communes := self.relay_candidates()):
+            relay_requested.send(sender=Assignment, assignment=self.request.activation.process.assignment,
+                                 user=self.request.user, units=communes)
 
 
 class ReportView(AssignmentTaskView):
@@ -52,6 +73,9 @@ class ReportView(AssignmentTaskView):
 class ReviewView(AssignmentTaskView):
     form_class = ReportReviewForm
     submit_label = _("Ghi nhận")
+
+    def get_initial(self):
+        return {"decision": "accept"}  # accepting is one click; returning needs a reason anyway
 
     def run(self, form):
         steps.review_step(self.request.activation, self.request.user,

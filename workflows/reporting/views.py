@@ -21,6 +21,7 @@ from reporting.forms import AggregateReportForm, IndicatorReportForm, value_rows
 
 from ..directive.forms import ReportReviewForm
 from ..directive.views import AssignmentTaskView, ReportView, ReviewView
+from ..landing import after_task_url
 from . import steps
 
 
@@ -115,7 +116,7 @@ class PeriodReportView(PeriodTaskMixin, AssignmentTaskView):
             messages.success(self.request, _("Đã lưu nháp. Báo cáo chưa được gửi."))
             return redirect(self.request.get_full_path())
         messages.success(self.request, _("Đã gửi báo cáo."))
-        return HttpResponseRedirect(self.request.activation.get_success_url(self.request))
+        return HttpResponseRedirect(after_task_url(self.request.activation.task))
 
 
 class PeriodReviewView(PeriodTaskMixin, AssignmentTaskView):

@@ -37,3 +37,13 @@ def assignment_links(context, assignment) -> dict:
         "officer": coordination_access.may_name_officer(user, assignment),
         "cancel": coordination_access.may_cancel_assignment(user, assignment),
     }
+
+
+@register.inclusion_tag("workflows/_unit_work.html", takes_context=True)
+def unit_work(context, directive=None, assignment=None) -> dict:
+    """The top of the directive and assignment pages for a unit officer: their unit's open tasks on it (mine:
+    open its form; in the queue: claim and open), and the relay to communes where the unit may relay."""
+    from ..inbox import unit_work_rows  # noqa: PLC0415 (the inbox reads the flows, whose pages load these tags)
+
+    return {"rows": unit_work_rows(context["request"].user, directive=directive, assignment=assignment),
+            "csrf_token": context.get("csrf_token")}

@@ -316,7 +316,9 @@ def test_task_lists_and_finished_task_pages_link_every_node(demo, client):
         listed = client.get("/bulletin/tasks/")
         assert listed.status_code == 200
         assert f"/bulletin/{split.process_id}/split_reviews/{split.pk}/" in listed.content.decode()
-    client.force_login(u("truongban"))
+    client.force_login(u("truongban"))  # viewflow's task pages are for supervisors (workflows/access.py)
+    assert client.get(f"/bulletin/{chosen.process_id}/choose_reviewers/{chosen.pk}/detail/").status_code == 403
+    client.force_login(u("giamdoc"))
     detail = client.get(f"/bulletin/{chosen.process_id}/choose_reviewers/{chosen.pk}/detail/")
     assert detail.status_code == 200
     assert f"/bulletin/{split.process_id}/split_reviews/{split.pk}/" in detail.content.decode()

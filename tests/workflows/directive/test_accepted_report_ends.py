@@ -121,7 +121,7 @@ def test_acceptance_from_the_review_page_ends_the_unit_flow(demo, user, client, 
     task = open_task(a, UnitAssignmentFlow.review)
     client.force_login(user("phongtt"))
     base = f"/unitassignment/{task.process_id}/review/{task.pk}"
-    assert client.post(f"{base}/assign/").status_code == 302
+    assert client.post(f"/hop-viec/tasks/{task.pk}/claim/").status_code == 302  # claim and open
     before = last_notification_id()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{base}/execute/", {"decision": "accept", "comment": ""})
