@@ -50,6 +50,10 @@ HOME_ACTIONS: list[HomeAction] = [
     HomeAction(_("Việc chờ duyệt"), _("Văn bản chỉ đạo chờ lãnh đạo duyệt."), "work:inbox",
                (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER), "approval", count="directive",
                query="flow=directive"),
+    HomeAction(_("Theo dõi khẩn"),
+               _("Tin khẩn cấp và văn bản hỏa tốc, thượng khẩn: đơn vị nào chưa tiếp nhận, chưa phát."),
+               "directive:boards", (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.MANAGER, Role.DRAFTER, Role.OFFICE),
+               "crisis_alert"),
     HomeAction(_("Quản trị hệ thống"), _("Đơn vị, người dùng, phân công vai trò, thiết lập và nhật ký."),
                "admin:index", (Role.ADMIN,), "admin_panel_settings"),
 ]

@@ -123,3 +123,16 @@ def _urgent_now(user, units):
     directive = issue(user("phongtt"), units, title="Hỏa tốc: sơ tán dân vùng lũ", urgency="hoa_toc")
     approve(directive, user("giamdoc"))
     return directive
+
+
+def test_leaders_find_the_open_urgent_work_from_home(demo, user, client, django_capture_on_commit_callbacks):
+    units = [unit(c) for c in COMMUNES]
+    directive = urgent(user, django_capture_on_commit_callbacks, units)
+    urgent(user, django_capture_on_commit_callbacks, units, urgency="khan")  # not urgent: not listed
+    client.force_login(user("giamdoc"))
+    home = client.get("/").content.decode()
+    assert reverse("directive:boards") in home
+    page = client.get(reverse("directive:boards")).content.decode()
+    assert reverse("directive:board", args=[directive.pk]) in page and page.count("<tr>") == 2  # head + one
+    client.force_login(officer(units[0]))
+    assert reverse("directive:boards") not in client.get("/").content.decode()

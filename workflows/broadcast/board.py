@@ -10,6 +10,7 @@ from broadcast.models import Cluster
 from coordination import selectors as coordination_selectors
 from coordination.models import Assignment, AssignmentEvent, Directive, Urgency
 from coordination.services.deadlines import ACK_LATE
+from org import selectors as org_selectors
 from org.models import User
 from org.services import MACHINE_USERNAME
 
@@ -20,6 +21,19 @@ def board_directive(user: User, pk: int) -> Directive | None:
     if directive is None or directive.urgency.rank < Urgency.URGENT_RANK:
         return None
     return directive if coordination_selectors.user_sees_whole_directive(user, directive) else None
+
+
+def urgent_directives(user: User):
+    """The open urgent directives `user` may follow unit by unit, newest first, with their counts."""
+    qs = coordination_selectors.directives_visible_to(user).filter(
+        urgency__rank__gte=Urgency.URGENT_RANK,
+        status__in=[Directive.Status.FANNING_OUT, Directive.Status.IN_PROGRESS])
+    if not (user.is_superuser or user.has_perm("org.supervise_all_units")):
+        qs = qs.filter(issuing_unit__in=org_selectors.units_visible_to(user).values("pk"))
+    return qs.annotate(
+        units=Count("assignments", filter=Q(assignments__parent=None), distinct=True),
+        waiting=Count("assignments", distinct=True, filter=Q(
+            assignments__parent=None, assignments__status=Assignment.Status.PENDING))).order_by("-created_at")
 
 
 def is_urgent(directive: Directive) -> bool:

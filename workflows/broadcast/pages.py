@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from common.http import object_or_404
 from coordination.selectors import deadline_policy
 
-from .board import board, board_directive
+from .board import board, board_directive, urgent_directives
 from .services import broadcast_bulletin
 
 
@@ -20,3 +20,11 @@ def board_page(request, pk):
     template = "workflows/broadcast/_board_rows.html" if request.GET.get("part") == "rows" else \
         "workflows/broadcast/board.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def boards_page(request):
+    """The leaders' list of open urgent work, each with its board."""
+    directives = list(urgent_directives(request.user)[:100])
+    return render(request, "workflows/broadcast/boards.html", {"directives": directives})

@@ -12,6 +12,7 @@ directive_urlpatterns = [
     path("new/", pages.directive_create, name="create"),
     path("directives/<id:pk>/cancel/", pages.directive_cancel, name="cancel"),
     path("directives/<id:pk>/board/", broadcast_pages.board_page, name="board"),
+    path("boards/", broadcast_pages.boards_page, name="boards"),
 ]
 
 assignment_urlpatterns = [
