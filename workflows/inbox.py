@@ -36,6 +36,7 @@ from org import selectors as org_selectors
 from org.models import UnitKind, User
 
 from .bulletin.flow import BulletinFlow
+from .deadlines import due_expression
 from .directive.flow import DirectiveFlow, UnitAssignmentFlow
 from .landing import after_task_url, object_url  # noqa: F401 (the inbox's pages use them from here)
 
@@ -54,6 +55,11 @@ def _of(model, field: str, output_field):
     return When(process__artifact_content_type_id=content_type.pk, then=value)
 
 
+def _assignment_deadline():
+    return Subquery(Assignment.objects.filter(pk=OuterRef("process__artifact_object_id")).values("deadline")[:1],
+                    output_field=DateTimeField())
+
+
 def _text(*whens):
     return Case(*whens, default=None, output_field=CharField())
 
@@ -68,8 +74,10 @@ def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
                       _of(Bulletin, "title", text)),
         unit_name=_text(_of(Assignment, "unit__name", text), _of(Directive, "issuing_unit__name", text),
                         _of(Bulletin, "drafting_unit__name", text)),
-        due=Case(_of(Assignment, "deadline", moment), _of(Directive, "deadline", moment), default=None,
-                 output_field=moment),
+        # a unit's receive and report steps: the assignment's deadline; every other step its own (deadlines.py)
+        due=Coalesce(Case(When(flow_task__in=[UnitAssignmentFlow.acknowledge, UnitAssignmentFlow.report],
+                                then=_assignment_deadline()), default=None, output_field=moment),
+                     due_expression(), output_field=moment),
         urgency_name=_text(_of(Assignment, "directive__urgency__name", text), _of(Directive, "urgency__name", text)),
         priority=_text(_of(Bulletin, "priority", text)),
         urgency_rank=Coalesce(

@@ -1,5 +1,6 @@
 """Process proxies that know their domain object (kept in viewflow's artifact columns)."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
@@ -34,3 +35,22 @@ class BulletinProcess(Process):
         proxy = True
         verbose_name = _("quy trình bản tin")
         verbose_name_plural = _("quy trình bản tin")
+
+
+class TaskDeadline(models.Model):
+    """How long a human step of the flows may wait, and when its lateness goes up (admin-editable; a node with
+    no row keeps the default of workflows/deadlines.py). A unit's own steps (receive, report) keep their
+    assignment's deadline."""
+
+    node = models.CharField(_("bước"), max_length=60, unique=True)
+    minutes = models.PositiveIntegerField(_("thời hạn (phút)"))
+    escalate_after_minutes = models.PositiveIntegerField(
+        _("báo lãnh đạo sau khi quá hạn (phút)"), default=0, help_text=_("0: không báo lãnh đạo."))
+
+    class Meta:
+        verbose_name = _("thời hạn bước xử lý")
+        verbose_name_plural = _("thời hạn bước xử lý")
+        ordering = ["node"]
+
+    def __str__(self) -> str:
+        return self.node

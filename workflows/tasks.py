@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from coordination.services import deadlines_scan
 
+from .deadlines import tasks_deadlines_scan
 from .directive import services as directive_services
 from .reporting import services as reporting_services
 
@@ -38,3 +39,10 @@ def deadline_scan_job():
 def reporting_periods_open_job():
     """Hourly: open the half-year / annual period on its day (ReportingSchedule), once; catches up a missed day."""
     return [p.pk for p in reporting_services.periods_open_due()]
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("task-deadlines", ttl=settings.HUEY_LOCK_TTL)
+def task_deadlines_job() -> tuple[int, int]:
+    """Every minute: the flows' late steps (workflows.deadlines), each told once."""
+    return tasks_deadlines_scan()
