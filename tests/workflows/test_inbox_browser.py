@@ -113,6 +113,29 @@ def _screenshots(page, server, tmp_path):
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
         path = tmp_path / f"inbox-{name}.png"
         page.screenshot(path=str(path), full_page=True)
-        if os.environ.get("TTCS_SCREENSHOTS") == "docs":
-            target = os.path.join(os.path.dirname(__file__), "..", "..", "docs", f"inbox-{name}.png")
-            shutil.copyfile(path, target)
+        _keep(path, f"inbox-{name}.png")
+    # a task page (the first row, claimed and opened) and the directive's page: no sideways scroll on a phone
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{server.url}/hop-viec/")
+    page.locator("#inbox tr[data-task] button").first.click()
+    expect(page.get_by_role("button", name="Xác nhận đã nhận").first).to_be_visible()
+    task_url = page.url
+    for name, width, height in (("desktop", 1280, 800), ("phone", 375, 812)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(task_url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        path = tmp_path / f"task-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        _keep(path, f"task-{name}.png")
+    from django.urls import reverse  # noqa: PLC0415
+
+    from coordination.models import Directive  # noqa: PLC0415
+
+    page.goto(f"{server.url}{reverse('coordination:directive_detail', args=[Directive.objects.latest('pk').pk])}")
+    expect(page.locator("h2").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the directive page fits a phone
+
+
+def _keep(path, name: str) -> None:
+    if os.environ.get("TTCS_SCREENSHOTS") == "docs":
+        shutil.copyfile(path, os.path.join(os.path.dirname(__file__), "..", "..", "docs", name))
