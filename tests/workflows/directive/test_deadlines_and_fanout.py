@@ -167,4 +167,5 @@ def test_a_quiet_minute_costs_the_same_whatever_the_number_of_late_units(
         deadlines_scan(now=later)
     with CaptureQueriesContext(connection) as large:
         deadlines_scan(now=later)
-    assert len(large.captured_queries) == len(small.captured_queries) <= 4
+    # policy, the two windows, what happened, the urgent units not yet received: the same count at any size
+    assert len(large.captured_queries) == len(small.captured_queries) <= 5
