@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "coordination",
     "reporting",
     "workflows",
+    "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
+    "api",
     "config",  # last: its ready() runs after every other app's
 ]
 
@@ -159,6 +161,13 @@ AUDIO_RENDER_LEASE_SECONDS = env.int("AUDIO_RENDER_LEASE_SECONDS", default=900)
 ZALO_CLAIM_LEASE_SECONDS = env.int("ZALO_CLAIM_LEASE_SECONDS", default=300)
 # Likewise for a notification email (claimed, then sent within seconds).
 EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
+
+# E-boards (api/eboards.py): seconds per bulletin in the rotation, seconds between content refreshes, how many
+# bulletins they rotate, and how long a published bulletin without an air window end stays on them (days).
+EBOARD_ROTATE_SECONDS = env.int("EBOARD_ROTATE_SECONDS", default=15)
+EBOARD_REFRESH_SECONDS = env.int("EBOARD_REFRESH_SECONDS", default=120)
+EBOARD_MAX_ITEMS = env.int("EBOARD_MAX_ITEMS", default=20)
+EBOARD_MAX_AGE_DAYS = env.int("EBOARD_MAX_AGE_DAYS", default=14)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
