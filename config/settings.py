@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "coordination",
     "reporting",
+    "broadcast",
     "workflows",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
     "api",
@@ -161,6 +162,12 @@ AUDIO_RENDER_LEASE_SECONDS = env.int("AUDIO_RENDER_LEASE_SECONDS", default=900)
 ZALO_CLAIM_LEASE_SECONDS = env.int("ZALO_CLAIM_LEASE_SECONDS", default=300)
 # Likewise for a notification email (claimed, then sent within seconds).
 EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
+
+# IP loudspeaker clusters (broadcast/): the MQTT broker the gateway uses (off when empty: the embedded default),
+# how long a cluster may stay silent before it is "offline", how long a gateway's claim on a command lasts.
+MQTT_URL = env.str("MQTT_URL", default="")
+CLUSTER_OFFLINE_MINUTES = env.int("CLUSTER_OFFLINE_MINUTES", default=10)
+COMMAND_CLAIM_LEASE_SECONDS = env.int("COMMAND_CLAIM_LEASE_SECONDS", default=30)
 
 # E-boards (api/eboards.py): seconds per bulletin in the rotation, seconds between content refreshes, how many
 # bulletins they rotate, and how long a published bulletin without an air window end stays on them (days).

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("Báo cáo lên cấp trên do chậm xử lý")
     EMERGENCY = "emergency", _("Thông tin khẩn cấp")
     UNIT_CHANGED = "unit_changed", _("Thay đổi đơn vị công tác")
+    CLUSTER_OFFLINE = "cluster_offline", _("Cụm loa mất kết nối")
 
 
 class Level(models.TextChoices):

@@ -553,3 +553,17 @@ def people_import(*, rows: list[PersonImport]) -> PeopleImportResult:
         membership_save(membership)
     result.memberships_created, result.memberships_updated = len(to_add), len(leader_changes)
     return result
+
+
+MACHINE_USERNAME = "he_thong_tu_dong"
+
+
+def machine_user() -> User:
+    """The account machines act under (a cluster's play logs confirming a broadcast, an API client's report):
+    named in every history row they write, never able to sign in."""
+    user, created = User.objects.get_or_create(username=MACHINE_USERNAME, defaults={
+        "first_name": _("Hệ thống tự động"), "is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -9,5 +9,6 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         # Connecting receivers is why these are imported here: nothing else imports them.
         from . import signals  # noqa: F401, PLC0415
+        from .broadcast import receivers as broadcast_receivers  # noqa: F401, PLC0415
         from .bulletin import receivers as bulletin_receivers  # noqa: F401, PLC0415
         from .directive import receivers as directive_receivers  # noqa: F401, PLC0415

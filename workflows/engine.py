@@ -25,6 +25,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from common.errors import AlreadyDone
+from org import services as org_services
 from org.audit import history_actor
 from org.models import User
 
@@ -80,6 +81,25 @@ def task_run(task: Task, user: User, step: Callable, **kwargs):
             raise PermissionDenied(_("Việc này đã được giao cho người khác."))
         activation.start(None)
         return step(activation, user, **kwargs)
+
+
+def machine_task_run(task: Task, step: Callable, **kwargs):
+    """Execute a human task for a machine (org.services.machine_user): the play logs of a unit's clusters
+    covered its broadcast. The task leaves whoever's inbox held it; only trusted code calls this, never a view."""
+    machine = org_services.machine_user()
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic(), history_actor(machine):
+        task = fresh_task(flow_class, task.pk)
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(machine)
+        elif task.status == STATUS.ASSIGNED:
+            if task.owner_id != machine.pk:
+                activation.reassign(machine)
+        else:
+            raise AlreadyDone(_("Việc này đã được xử lý."))
+        activation.start(None)
+        return step(activation, machine, **kwargs)
 
 
 def task_claim(task: Task, user: User) -> None:

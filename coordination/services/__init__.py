@@ -14,6 +14,7 @@ from .assignments import (
     assignment_relay,
     assignment_reopen,
     assignment_report,
+    assignment_report_by_device,
     assignment_review,
     assignments_create,
     assignments_create_for_targets,
@@ -26,6 +27,7 @@ from .reference import URGENCY_DEFAULTS, reference_data_ensure
 __all__ = [
     "BROADCAST_CHANNELS", "URGENCY_DEFAULTS", "AlreadyDone", "DeadlineScan", "assignment_acknowledge",
     "assignment_cancel", "assignment_name_officer", "assignment_relay", "assignment_reopen", "assignment_report",
+    "assignment_report_by_device",
     "assignment_review", "assignments_create", "assignments_create_for_targets", "assignments_notify_received",
     "deadlines_scan", "directive_cancel", "directive_close", "directive_create", "directive_decide",
     "directive_revise", "reference_data_ensure",

@@ -166,6 +166,21 @@ def assignment_report(*, assignment: Assignment, user: User, text: str, figures:
                       files: list | None = None, broadcast: dict | None = None) -> Assignment:
     """Submit the unit's report: what the directive asked for (text, figures, files, broadcast confirmation)."""
     access.require_unit_officer(user, assignment)
+    return _report(assignment, user, text=text, figures=figures, files=files, broadcast=broadcast)
+
+
+@transaction.atomic
+def assignment_report_by_device(*, assignment: Assignment, account: User, text: str, broadcast: dict,
+                                files: list | None = None) -> Assignment:
+    """A machine confirms the unit's broadcast: the play logs of its loudspeaker clusters covered what was
+    asked (workflows.broadcasts decides that), or a commune's own software reported it through the API.
+    `account` is the automatic account (org.services.machine_user), never an officer."""
+    return _report(assignment, account, text=text, figures=None, files=files, broadcast=broadcast,
+                   comment=_("Xác nhận tự động: %(how)s") % {"how": text})
+
+
+def _report(assignment: Assignment, user: User, *, text: str, figures: dict | None, files: list | None,
+            broadcast: dict | None, comment: str = "") -> Assignment:
     assignment = _locked(assignment)
     if assignment.status not in (Assignment.Status.RECEIVED, Assignment.Status.RETURNED):
         raise AlreadyDone(_("Báo cáo đã được gửi hoặc nhiệm vụ đã kết thúc."))
@@ -184,7 +199,7 @@ def assignment_report(*, assignment: Assignment, user: User, text: str, figures:
     assignment.save()
     for f in files or []:
         AssignmentEvidence.objects.create(assignment=assignment, file=f, name=f.name[:255], uploaded_by=user)
-    _event(assignment, AssignmentEvent.Kind.REPORTED, user)
+    _event(assignment, AssignmentEvent.Kind.REPORTED, user, comment)
     return assignment
 
 

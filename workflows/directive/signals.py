@@ -9,3 +9,7 @@ directive_approved = Signal()  # directive_id
 # A top-level unit's assignment was accepted (UnitAssignmentFlow.review, or a period report's review): the
 # directive's wait for its units (DirectiveFlow.wait_assignments) may end; receivers.py checks after commit.
 unit_finished = Signal()  # directive_id
+
+# A unit received its assignment (UnitAssignmentFlow.acknowledge): a broadcast directive's commune has said when
+# it will air the bulletin; workflows/broadcast schedules its loudspeaker clusters.
+unit_acknowledged = Signal()  # assignment_id

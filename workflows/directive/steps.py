@@ -8,7 +8,7 @@ from coordination import services as coordination
 from coordination.models import Assignment, Directive
 from org.models import User
 
-from .signals import directive_approved, unit_finished
+from .signals import directive_approved, unit_acknowledged, unit_finished
 
 
 def approve_step(activation: Activation, user: User, *, approve: bool, comment: str = "") -> Directive:
@@ -37,11 +37,20 @@ def acknowledge_step(activation: Activation, user: User, *, planned_air_at=None)
     assignment = coordination.assignment_acknowledge(assignment=activation.process.assignment, user=user,
                                                      planned_air_at=planned_air_at)
     activation.execute()
+    unit_acknowledged.send(sender=Assignment, assignment_id=assignment.pk)
     return assignment
 
 
 def report_step(activation: Activation, user: User, **report) -> Assignment:
     assignment = coordination.assignment_report(assignment=activation.process.assignment, user=user, **report)
+    activation.execute()
+    return assignment
+
+
+def device_report_step(activation: Activation, user: User, **report) -> Assignment:
+    """The unit's broadcast confirmed by a machine (workflows.broadcast): `user` is the automatic account."""
+    assignment = coordination.assignment_report_by_device(assignment=activation.process.assignment, account=user,
+                                                          **report)
     activation.execute()
     return assignment
 
