@@ -12,6 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from common.ids import MAX_ID
+from coordination.services.assignments import BROADCAST_CHANNELS
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 NoNul = r"^[^\x00]*$"
@@ -26,6 +27,7 @@ def _plausible(value: datetime) -> datetime:
 
 
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+BroadcastChannel = Literal[tuple(BROADCAST_CHANNELS)]  # loudspeaker, ip_loudspeaker, e_board, zalo, web…
 
 
 class Error(Schema):
@@ -192,8 +194,7 @@ class WriteIn(Schema):
 
 class BroadcastConfirmationIn(WriteIn):
     assignment_id: Id
-    channels: list[Literal["loudspeaker", "ip_loudspeaker", "eboard", "zalo", "web", "other"]] = Field(
-        min_length=1, max_length=6)
+    channels: list[BroadcastChannel] = Field(min_length=1, max_length=len(BROADCAST_CHANNELS))
     aired_at: Moment
     repetitions: int = Field(1, ge=1, le=50)
     note: Annotated[str, StringConstraints(max_length=1000, pattern=NoNul)] = ""

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from broadcast.models import Cluster
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin, BulletinAudio, BulletinTarget, Priority
 from org.models import Structure, Unit
@@ -121,6 +122,12 @@ def assignment_for_client(client: ApiClient, assignment_id: int) -> Assignment |
     if assignment is None or not access.covers_unit(client, assignment.unit):
         return None
     return assignment
+
+
+def cluster_unit(code: str) -> Unit | None:
+    """The unit a loudspeaker cluster belongs to (None: no such cluster; the service refuses it itself)."""
+    cluster = Cluster.objects.select_related("unit").filter(code=code).first()
+    return cluster.unit if cluster is not None else None
 
 
 # --- reporting -----------------------------------------------------------------------------------------------------

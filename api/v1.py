@@ -13,15 +13,19 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Path, Query
+from ninja import Header, NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from broadcast import selectors as broadcast_selectors
+from broadcast import services as broadcast_services
+from common.errors import AlreadyDone
 from coordination.models import Assignment, ReportRequirement
 from editorial.models import BulletinRevision, Priority
 from editorial.richtext import html_to_text
 from org.models import Unit
 from reporting import selectors as reporting_selectors
+from workflows.broadcast import services as broadcasts
 
 from . import access, selectors, services
 from .auth import ClientToken
@@ -337,15 +341,13 @@ def unit_eboard(request, unit_code: str = UnitPath):
 @api.get("/units/{unit_code}/schedules", response={200: list[ScheduleOut], **ERRORS}, tags=["Cụm loa"],
          summary="Lịch phát của các cụm loa của một đơn vị")
 def unit_schedules(request, unit_code: str = UnitPath):
-    from devices import selectors as device_selectors  # noqa: PLC0415 (the lead's app; see README)
-
     unit = _scoped_unit(_client(request), unit_code)
     return [
         {"id": p.pk, "bulletin_id": p.bulletin_id, "revision": p.revision, "title": p.title,
          "priority": p.priority, "kind": p.kind, "audio_url": p.audio_url, "audio_sha256": p.audio_sha256,
          "duration_seconds": p.duration_seconds, "times": [str(t) for t in p.times or []],
          "repetitions": p.repetitions, "status": p.status}
-        for p in device_selectors.schedules_for_unit(unit)
+        for p in broadcast_selectors.schedules_for_unit(unit)
     ]
 
 
@@ -375,6 +377,8 @@ def _write(request, *, client: ApiClient, key: str, operation: str, payload, wri
     try:
         status, answer = services.idempotent_write(client=client, key=key, operation=operation, body=body,
                                                    write=write)
+    except AlreadyDone as exc:
+        raise ApiError(409, "already_done", " ".join(str(m) for m in exc.messages)) from None
     except services.IdempotencyConflict:
         raise ApiError(409, "key_reused",
                        _("Khóa chống ghi lặp này đã được dùng cho một yêu cầu khác.")) from None
@@ -382,7 +386,7 @@ def _write(request, *, client: ApiClient, key: str, operation: str, payload, wri
         errors = _validation_messages(exc)
         raise ApiError(422, "rejected", errors[0]["msg"] if errors else _("Dữ liệu không hợp lệ."),
                        errors=errors) from None
-    return status, answer
+    return Status(status, answer)
 
 
 @api.post("/broadcast-confirmations", response={201: BroadcastConfirmationOut, **WRITE_ERRORS},
@@ -401,8 +405,6 @@ def broadcast_confirmation(request, payload: BroadcastConfirmationIn,
         raise ApiError(422, "cancelled", _("Nhiệm vụ này đã bị hủy."))
 
     def write():
-        from workflows import broadcasts  # noqa: PLC0415 (the lead's flow steps; see README)
-
         done = broadcasts.broadcast_confirm(assignment=assignment, channels=list(payload.channels),
                                             aired_at=payload.aired_at, repetitions=payload.repetitions,
                                             note=payload.note, source=f"api:{client.pk}:{client.name}")
@@ -423,8 +425,6 @@ def play_log(request, payload: PlayLogIn, idempotency_key: Key | None = Idempote
     _cluster_in_scope(client, payload.cluster_code)
 
     def write():
-        from workflows import broadcasts  # noqa: PLC0415
-
         log, created = broadcasts.play_log_ingest(
             cluster_code=payload.cluster_code, key=key, bulletin_id=payload.bulletin_id,
             started_at=payload.started_at, duration_seconds=payload.duration_seconds, result=payload.result,
@@ -444,9 +444,7 @@ def heartbeat(request, payload: HeartbeatIn, idempotency_key: Key | None = Idemp
     _cluster_in_scope(client, payload.cluster_code)
 
     def write():
-        from devices import services as device_services  # noqa: PLC0415
-
-        cluster = device_services.heartbeat_record(cluster_code=payload.cluster_code, at=payload.at,
+        cluster = broadcast_services.heartbeat_record(cluster_code=payload.cluster_code, at=payload.at,
                                                    volume=payload.volume, faults=list(payload.faults))
         return 200, {"cluster_code": cluster.code, "status": cluster.status,
                      "last_seen_at": cluster.last_seen_at.isoformat() if cluster.last_seen_at else None}
@@ -457,9 +455,7 @@ def heartbeat(request, payload: HeartbeatIn, idempotency_key: Key | None = Idemp
 def _cluster_in_scope(client: ApiClient, code: str) -> None:
     """A cluster the client may write for: its unit is in scope. Unknown clusters are left to the service, which
     refuses them with its own message."""
-    from devices import selectors as device_selectors  # noqa: PLC0415
-
-    unit = device_selectors.cluster_unit(code) if hasattr(device_selectors, "cluster_unit") else None
+    unit = selectors.cluster_unit(code)
     if unit is not None and not access.covers_unit(client, unit):
         raise forbidden(_("Cụm loa %(code)s không thuộc phạm vi của ứng dụng này.") % {"code": code})
 
