@@ -318,7 +318,9 @@ def eboard_item(request, bulletin) -> dict:
               if isinstance(a.get("id"), int) and a.get("kind") in ("image", "infographic")
               and str(a.get("content_type", "")).startswith("image/")]
     return {"id": bulletin.pk, "revision": revision.number, "title": revision.title, "summary": revision.summary,
-            "priority": revision.priority, "images": images, "published_at": bulletin.published_at}
+            "priority": revision.priority, "images": images,
+            # a string: this also travels over the channel layer to the boards' sockets
+            "published_at": bulletin.published_at.isoformat() if bulletin.published_at else None}
 
 
 def eboard_content(request, unit: Unit) -> dict:

@@ -75,3 +75,6 @@ def vendor(make_caller):
 @pytest.fixture
 def eboard(make_caller):
     return make_caller("Bảng tin điện tử phường Phúc Xá", kind=ApiClient.Kind.EBOARD, units=["phuong_phuc_xa"])
+
+
+from tests.notifications.conftest import channel_layer  # noqa: E402,F401 (a clean channel layer per test)
