@@ -39,7 +39,7 @@ class Error(Schema):
 
 
 ERRORS = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
-WRITE_ERRORS = {**ERRORS, 409: Error}
+WRITE_ERRORS = {**ERRORS, 400: Error, 409: Error}
 
 
 class UnitOut(Schema):
