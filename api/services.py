@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 
 from editorial.models import Bulletin
@@ -107,7 +107,8 @@ def idempotent_write(*, client: ApiClient, key: str, operation: str, body: dict,
 
 
 def bulletin_pulls_record(*, client: ApiClient, bulletins: list[Bulletin], unit: Unit | None) -> None:
-    """One row per (client, bulletin, unit) counting the pulls: two queries whatever the number of bulletins."""
+    """One row per (client, bulletin, unit) counting the pulls, with the revision last pulled: two queries
+    whatever the number of bulletins."""
     if not bulletins:
         return
     now = timezone.now()
@@ -118,8 +119,10 @@ def bulletin_pulls_record(*, client: ApiClient, bulletins: list[Bulletin], unit:
     )
     rows = BulletinPull.objects.filter(client=client, bulletin__in=[b.pk for b in bulletins])
     rows = rows.filter(unit=unit) if unit is not None else rows.filter(unit__isnull=True)
-    # The revision is the same for every row of one pull only per bulletin; keep the newest seen on the row.
-    rows.update(count=F("count") + 1, last_pulled_at=now)
+    # One UPDATE for all: each row takes the revision its bulletin has now (a correction replaces the text).
+    revision = Case(*[When(bulletin_id=b.pk, then=Value(_revision_number(b))) for b in bulletins],
+                    default=F("revision"), output_field=PositiveIntegerField())
+    rows.update(count=F("count") + 1, last_pulled_at=now, revision=revision)
 
 
 def _revision_number(bulletin: Bulletin) -> int:
