@@ -9,6 +9,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from api.routing import websocket_urlpatterns as eboard_websockets  # noqa: E402
 from common.asgi import RequestBodyLimit  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_sockets  # noqa: E402
 from workflows.broadcast.routing import websocket_urlpatterns as board_sockets  # noqa: E402
@@ -16,6 +17,7 @@ from workflows.broadcast.routing import websocket_urlpatterns as board_sockets  
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(notification_sockets + board_sockets))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(notification_sockets + board_sockets + eboard_websockets))),
     }
 )

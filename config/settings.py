@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "reporting",
     "broadcast",
     "workflows",
+    "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
+    "api",
     "config",  # last: its ready() runs after every other app's
 ]
 
@@ -167,6 +169,13 @@ EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
 MQTT_URL = env.str("MQTT_URL", default="")
 CLUSTER_OFFLINE_MINUTES = env.int("CLUSTER_OFFLINE_MINUTES", default=10)
 COMMAND_CLAIM_LEASE_SECONDS = env.int("COMMAND_CLAIM_LEASE_SECONDS", default=30)
+
+# E-boards (api/eboards.py): seconds per bulletin in the rotation, seconds between content refreshes, how many
+# bulletins they rotate, and how long a published bulletin without an air window end stays on them (days).
+EBOARD_ROTATE_SECONDS = env.int("EBOARD_ROTATE_SECONDS", default=15)
+EBOARD_REFRESH_SECONDS = env.int("EBOARD_REFRESH_SECONDS", default=120)
+EBOARD_MAX_ITEMS = env.int("EBOARD_MAX_ITEMS", default=20)
+EBOARD_MAX_AGE_DAYS = env.int("EBOARD_MAX_AGE_DAYS", default=14)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [

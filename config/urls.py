@@ -5,6 +5,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 from viewflow.utils import Icon
 
+from api import urls as api_urls
 from coordination import urls as coordination_urls
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
@@ -54,6 +55,7 @@ urlpatterns = [
     path("admin/org/reorganise/", reorganise_page, name="reorganise"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    *api_urls.urlpatterns,
     path("", site.urls),
 ]
 

@@ -21,7 +21,7 @@ from viewflow.workflow.models import Task
 
 from coordination.models import Assignment
 from editorial.models import Bulletin, BulletinAudio
-from org.models import User
+from org.models import Unit, User
 from reporting.models import UnitReport
 from tests.reporting import helpers as reporting
 from tests.workflows.bulletin.test_flow import choose, confirm_audio, publish, sign, submitted, through_board
@@ -42,7 +42,7 @@ VISITORS = [None, *ROLES, DISTRICT_OFFICER, TARGET_COMMUNE, UNRELATED_COMMUNE]
 
 # What anybody may read without logging in (route prefixes, after the leading slash).
 PUBLIC = ("accounts/login/", "admin/login/", "accounts/password_reset/", "accounts/reset/", "jsi18n/",
-          "editorial/published/", "editorial/feeds/")
+          "editorial/published/", "editorial/feeds/", "api/v1/openapi.json", "api/v1/docs")
 # Object pages meant for everybody (published bulletins are public; the unit directory is read-only for all).
 SHARED_OBJECT_PAGES = ("editorial/published/", "media/", "org/unit/", "accounts/reset/")
 
@@ -265,6 +265,11 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         return [{"path": p} for p in s.public_media]
     if route.startswith("accounts/reset/"):
         return [{"uidb64": "MQ", "token": "set-password"}]
+    if route.startswith(("api/v1/", "eboard/")):  # machines' endpoints: a session gets 401/403 (tokens only)
+        ids = {"bulletin_id": s.bulletin_ids, "directive_id": s.directive_ids, "period_id": s.period_ids,
+               "unit_code": list(Unit.objects.filter(pk__in=s.unit_ids).values_list("code", flat=True))}
+        [param] = params
+        return [{param: value} for value in ids[param][:2]]
     if route.startswith("admin/"):
         return _admin_bindings(pattern, params, s)
     raise AssertionError(f"no scenario ids for {route}: add them to the sweep")
