@@ -121,3 +121,18 @@ def test_listing_costs_the_same_queries_for_two_bulletins_or_eight(demo, central
         published_to("phuong_phuc_xa", "xa_minh_phu")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert central.get("/bulletins").json()["count"] == 8
+
+
+def test_the_bulletin_page_shows_which_units_machines_reached(demo, central, vendor, client):
+    from api.models import EboardShowing  # noqa: PLC0415
+
+    bulletin = published_to("xa_minh_phu", "phuong_phuc_xa")
+    vendor.get("/bulletins", {"unit": unit("xa_minh_phu").code})
+    central.get("/bulletins")
+    EboardShowing.objects.create(client=vendor.client, unit=unit("phuong_phuc_xa"), bulletin=bulletin, revision=1)
+    client.force_login(bulletin.created_by)
+    page = client.get(f"/editorial/{bulletin.pk}/").content.decode()
+    assert "1 đơn vị được ứng dụng lấy qua API · 1 đơn vị có bảng tin điện tử đang hiển thị" in page
+    assert f"Ứng dụng đã lấy cho toàn bộ phạm vi: {central.client.name}" in page
+    row = page.split("Xã Minh Phú</td>")[1].split("</tr>")[0]
+    assert vendor.client.name in row
