@@ -12,6 +12,7 @@ from editorial.services import editorial_reference_ensure, plan_topics_load
 from org.loaders import CITY_CODE, LOADERS
 from org.models import Role, Structure, Unit, UnitKind, User
 from org.services import PersonSpec, UnitSpec, people_ensure, structure_in_force_set, units_sync
+from outreach.services import demo_propagandists_ensure
 from reporting.services import reporting_reference_ensure
 
 DEPARTMENT_UNITS = [
@@ -104,6 +105,7 @@ def seed_demo(structure: str = Structure.CURRENT) -> DemoResult:
     User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)
     structure_in_force_set(structure=structure)
     local = Unit.objects.filter(structure=structure)
+    demo_propagandists_ensure(local.filter(kind=UnitKind.COMMUNE))
     return DemoResult(
         units=Unit.objects.count(),
         districts=local.filter(kind=UnitKind.DISTRICT).count(),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coordination",
     "reporting",
     "broadcast",
+    "outreach",
     "workflows",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
     "api",
@@ -259,6 +260,12 @@ ZALO_SENDER = env.str("ZALO_SENDER", default="file" if DEBUG else "")
 ZALO_OA_ACCESS_TOKEN = env.str("ZALO_OA_ACCESS_TOKEN", default="")
 ZALO_GROUP_MESSAGE_URL = env.str("ZALO_GROUP_MESSAGE_URL", default="")
 ZALO_OUTBOX_DIR = env.str("ZALO_OUTBOX_DIR", default=str(VAR_DIR / "zalo"))
+# Propagandists' channels (outreach/senders.py): "file" writes each message under OUTREACH_OUTBOX_DIR (the demo),
+# "" leaves the channel off (messages fail with a clear reason), or a dotted path names a carrier's sender.
+OUTREACH_SMS_SENDER = env.str("OUTREACH_SMS_SENDER", default="file" if DEBUG else "")
+OUTREACH_ZALO_SENDER = env.str("OUTREACH_ZALO_SENDER", default="file" if DEBUG else "")
+OUTREACH_OUTBOX_DIR = env.str("OUTREACH_OUTBOX_DIR", default=str(VAR_DIR / "outreach"))
+OUTREACH_REMINDER_HOURS = env.int("OUTREACH_REMINDER_HOURS", default=24)
 # Absolute links in notification emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

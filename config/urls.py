@@ -12,6 +12,7 @@ from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
 from workflows.admin_views import reorganise_page
+from workflows.outreach import urls as outreach_urls
 from workflows.viewsets import WorkApp, flow_apps
 
 from .views import HomeView
@@ -56,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     *api_urls.urlpatterns,
+    *outreach_urls.urlpatterns,
     path("", site.urls),
 ]
 

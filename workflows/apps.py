@@ -12,3 +12,4 @@ class WorkflowsConfig(AppConfig):
         from .broadcast import receivers as broadcast_receivers  # noqa: F401, PLC0415
         from .bulletin import receivers as bulletin_receivers  # noqa: F401, PLC0415
         from .directive import receivers as directive_receivers  # noqa: F401, PLC0415
+        from .outreach import receivers as outreach_receivers  # noqa: F401, PLC0415

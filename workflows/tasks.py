@@ -13,6 +13,7 @@ from coordination.services import deadlines_scan
 
 from .deadlines import tasks_deadlines_scan
 from .directive import services as directive_services
+from .outreach import services as outreach_services
 from .reporting import services as reporting_services
 
 
@@ -46,3 +47,25 @@ def reporting_periods_open_job():
 def task_deadlines_job() -> tuple[int, int]:
     """Every minute: the flows' late steps (workflows.deadlines), each told once."""
     return tasks_deadlines_scan()
+
+
+@db_task(retries=2, retry_delay=30)
+@lock_task("outreach-deliver", ttl=settings.HUEY_LOCK_TTL)
+def outreach_deliver_job() -> dict:
+    """Send what the propagandists' outbox holds (queued at publication; the periodic run below retries)."""
+    return outreach_services.deliver()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("outreach-deliver-periodic", ttl=settings.HUEY_LOCK_TTL)
+def outreach_deliver_periodic_job() -> dict:
+    """Every minute: retries due, and anything a dead worker left claimed (its claim expires)."""
+    return outreach_services.deliver()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@lock_task("outreach-remind", ttl=settings.HUEY_LOCK_TTL)
+def outreach_remind_job() -> int:
+    """Every ten minutes: one reminder to propagandists who have not opened a bulletin after
+    OUTREACH_REMINDER_HOURS."""
+    return outreach_services.remind()

@@ -11,6 +11,7 @@ from coordination.models import Assignment, Directive
 from editorial.models import Bulletin, ZaloMessage
 from org import selectors as org_selectors
 from org.models import Unit, User
+from outreach import selectors as outreach_selectors
 
 from .board import is_urgent
 from .services import broadcast_directive
@@ -25,6 +26,8 @@ class UnitDelivery:
     scheduled: int
     played: int
     plan_status: str
+    propagandists: int = 0  # the commune's propagandists this bulletin went to
+    propagandists_received: int = 0  # of them, who opened their personal link
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Delivery:
     clusters_total: int
     zalo_sent: int
     board_directive: Directive | None = None  # an urgent broadcast: its emergency board
+    propagandists: int = 0
+    propagandists_received: int = 0
 
 
 def may_see_delivery(user: User, bulletin: Bulletin) -> bool:
@@ -58,14 +63,19 @@ def bulletin_delivery(bulletin: Bulletin) -> Delivery | None:
     clusters = dict(Cluster.objects.filter(unit__in=units, is_active=True).values("unit_id")
                     .annotate(n=Count("pk")).values_list("unit_id", "n"))
     plans = broadcast_selectors.delivery_by_unit(bulletin.pk)
+    receipts = outreach_selectors.receipts_by_unit(bulletin.pk)
     rows = [UnitDelivery(unit=u, assignment=assignments.get(u.pk), zalo=zalo.get(u.pk, ""),
                          clusters=clusters.get(u.pk, 0), scheduled=plans.get(u.pk, {}).get("scheduled", 0),
                          played=plans.get(u.pk, {}).get("played", 0),
-                         plan_status=plans[u.pk]["plan"].get_status_display() if u.pk in plans else "")
+                         plan_status=plans[u.pk]["plan"].get_status_display() if u.pk in plans else "",
+                         propagandists=receipts.get(u.pk, {}).get("total", 0),
+                         propagandists_received=receipts.get(u.pk, {}).get("received", 0))
             for u in units]
     return Delivery(rows=rows,
                     confirmed=sum(1 for r in rows if r.assignment and r.assignment.status in (
                         Assignment.Status.REPORTED, Assignment.Status.ACCEPTED)),
                     clusters_played=sum(r.played for r in rows), clusters_total=sum(r.clusters for r in rows),
                     zalo_sent=sum(1 for r in rows if r.zalo == ZaloMessage.Status.SENT.label),
-                    board_directive=directive if directive and is_urgent(directive) else None)
+                    board_directive=directive if directive and is_urgent(directive) else None,
+                    propagandists=sum(r.propagandists for r in rows),
+                    propagandists_received=sum(r.propagandists_received for r in rows))

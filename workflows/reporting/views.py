@@ -23,6 +23,7 @@ from ..directive.forms import ReportReviewForm
 from ..directive.views import AssignmentTaskView, ReportView, ReviewView
 from ..landing import after_task_url
 from . import steps
+from .prefill import figures_from_data
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -84,7 +85,10 @@ class PeriodReportView(PeriodTaskMixin, AssignmentTaskView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(indicators=self.period.indicators, values=self.report.values if self.report else {},
+        saved = self.report.values if self.report else {}
+        self.prefilled = {} if self.aggregating else {
+            k: v for k, v in figures_from_data(self.assignment.unit, self.period).items() if k not in saved}
+        kwargs.update(indicators=self.period.indicators, values={**self.prefilled, **saved},
                       complete=not self.is_draft())
         if self.report:
             kwargs["initial"] = {**kwargs.get("initial", {}), "notes": self.report.notes}
@@ -93,6 +97,7 @@ class PeriodReportView(PeriodTaskMixin, AssignmentTaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.period_context())
+        context["prefilled"] = getattr(self, "prefilled", {})
         if self.aggregating:
             sums = selectors.district_values(self.period, self.assignment.unit)
             context["value_rows"] = value_rows(self.period.indicators, sums, context["previous"], aggregate=True)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = _("Tuyên truyền viên cơ sở")
+    default_auto_field = "django.db.models.BigAutoField"
