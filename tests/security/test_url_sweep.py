@@ -42,9 +42,10 @@ VISITORS = [None, *ROLES, DISTRICT_OFFICER, TARGET_COMMUNE, UNRELATED_COMMUNE]
 
 # What anybody may read without logging in (route prefixes, after the leading slash).
 PUBLIC = ("accounts/login/", "admin/login/", "accounts/password_reset/", "accounts/reset/", "jsi18n/",
-          "editorial/published/", "editorial/feeds/", "api/v1/openapi.json", "api/v1/docs")
+          "editorial/published/", "editorial/feeds/", "api/v1/openapi.json", "api/v1/docs",
+          "tin/")  # a propagandist's personal link: its unguessable secret is the key (tests/outreach)
 # Object pages meant for everybody (published bulletins are public; the unit directory is read-only for all).
-SHARED_OBJECT_PAGES = ("editorial/published/", "media/", "org/unit/", "accounts/reset/")
+SHARED_OBJECT_PAGES = ("editorial/published/", "media/", "org/unit/", "accounts/reset/", "tin/")
 
 # (pattern name, method) pairs known to be open to an unrelated commune: none.
 KNOWN_OPEN: set[tuple[str, str]] = set()
@@ -265,6 +266,10 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         return [{"path": p} for p in s.public_media]
     if route.startswith("accounts/reset/"):
         return [{"uidb64": "MQ", "token": "set-password"}]
+    if route.startswith("tin/"):
+        from outreach.models import Delivery  # noqa: PLC0415
+
+        return [{"token": t} for t in Delivery.objects.values_list("token", flat=True)[:2]]
     if route.startswith(("api/v1/", "eboard/")):  # machines' endpoints: a session gets 401/403 (tokens only)
         ids = {"bulletin_id": s.bulletin_ids, "directive_id": s.directive_ids, "period_id": s.period_ids,
                "unit_code": list(Unit.objects.filter(pk__in=s.unit_ids).values_list("code", flat=True))}
