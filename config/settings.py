@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "broadcast",
     "outreach",
     "workflows",
+    "ops",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
     "api",
     "config",  # last: its ready() runs after every other app's
@@ -168,6 +169,11 @@ EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
 # IP loudspeaker clusters (broadcast/): the MQTT broker the gateway uses (off when empty: the embedded default),
 # how long a cluster may stay silent before it is "offline", how long a gateway's claim on a command lasts.
 MQTT_URL = env.str("MQTT_URL", default="")
+# Operations (ops/): each consumer process beats this often (/readyz calls it stopped after three missed beats);
+# /metrics answers these addresses, or any address presenting METRICS_TOKEN as a bearer token when one is set.
+OPS_HEARTBEAT_SECONDS = env.int("OPS_HEARTBEAT_SECONDS", default=5)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 CLUSTER_OFFLINE_MINUTES = env.int("CLUSTER_OFFLINE_MINUTES", default=10)
 COMMAND_CLAIM_LEASE_SECONDS = env.int("COMMAND_CLAIM_LEASE_SECONDS", default=30)
 

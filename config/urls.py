@@ -9,6 +9,8 @@ from api import urls as api_urls
 from coordination import urls as coordination_urls
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
+from ops import admin_views as ops_admin
+from ops import views as ops_views
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
 from workflows.admin_views import reorganise_page
@@ -53,6 +55,10 @@ site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), Notif
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
+    path("admin/ops/failed/", ops_admin.failed_work_page, name="failed_work"),
     path("admin/org/reorganise/", reorganise_page, name="reorganise"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -318,3 +318,10 @@ def _email_message(n: Notification, connection) -> EmailMessage:
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string("notifications/email/body.txt", context)
     return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [n.recipient.email], connection=connection)
+
+
+def email_retry(*, notification_id: int) -> bool:
+    """An e-mail still unsent: its claim released and due now, so the next e-mail run takes it (once)."""
+    return bool(Notification.objects.filter(pk=notification_id, emailed_at__isnull=True,
+                                            email_due_at__isnull=False).update(email_claimed_at=None,
+                                                                               email_due_at=timezone.now()))

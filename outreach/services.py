@@ -128,3 +128,9 @@ def demo_propagandists_ensure(units) -> int:
     before = Propagandist.objects.count()
     Propagandist.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return Propagandist.objects.count() - before
+
+
+def delivery_retry(*, delivery_id: int) -> bool:
+    """A failed delivery back to the outbox (after its channel was configured, say): once."""
+    return bool(Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0, claimed_at=None))

@@ -238,3 +238,15 @@ def audio_confirm(*, audio: BulletinAudio, user: User) -> BulletinAudio:
     event(bulletin, BulletinEvent.Kind.AUDIO_CONFIRMED, user, revision=audio.revision,
           comment=f"{audio.get_backend_display()}, {audio.duration_seconds or 0:.0f} s")
     return audio
+
+
+def audio_render_retry(*, audio_id: int) -> bool:
+    """An operator renders a failed recording again (the failed-work page): once, however often it is pressed."""
+    from ..tasks import render_audio  # noqa: PLC0415 (tasks imports the services)
+
+    if not BulletinAudio.objects.filter(pk=audio_id, status=BulletinAudio.Status.FAILED,
+                                        voided_at__isnull=True).update(status=BulletinAudio.Status.QUEUED,
+                                                                       error="", requested_at=timezone.now()):
+        return False
+    transaction.on_commit(lambda: render_audio(audio_id))
+    return True
