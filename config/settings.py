@@ -260,6 +260,10 @@ REQUEST_MAX_BODY_MB = env.int("REQUEST_MAX_BODY_MB", default=100)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
+# Who hears of a background job that failed for good: "Tên <thu@...>,..." (empty: nobody).
+ADMINS = [tuple(a.strip().rstrip(">").split("<", 1)) if "<" in a else ("", a.strip())
+          for a in env.list("ADMINS", default=[]) if a.strip()]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Zalo group delivery: "" (unconfigured: deliveries fail with a clear reason), "file" (writes JSON files under
 # ZALO_OUTBOX_DIR, for the demo), "api" (Zalo OA with ZALO_OA_ACCESS_TOKEN), or a dotted path to a sender class.
 ZALO_SENDER = env.str("ZALO_SENDER", default="file" if DEBUG else "")
