@@ -261,7 +261,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / 
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
 # Who hears of a background job that failed for good: "Tên <thu@...>,..." (empty: nobody).
-ADMINS = [tuple(a.strip().rstrip(">").split("<", 1)) if "<" in a else ("", a.strip())
+ADMINS = [tuple(part.strip() for part in a.strip().rstrip(">").split("<", 1)) if "<" in a else ("", a.strip())
           for a in env.list("ADMINS", default=[]) if a.strip()]
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Zalo group delivery: "" (unconfigured: deliveries fail with a clear reason), "file" (writes JSON files under
