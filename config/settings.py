@@ -2,6 +2,7 @@
 production (PostgreSQL via DATABASE_URL, Redis via REDIS_URL). Every value comes from the environment."""
 
 import os
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -169,6 +170,7 @@ EMAIL_CLAIM_LEASE_SECONDS = env.int("EMAIL_CLAIM_LEASE_SECONDS", default=600)
 # IP loudspeaker clusters (broadcast/): the MQTT broker the gateway uses (off when empty: the embedded default),
 # how long a cluster may stay silent before it is "offline", how long a gateway's claim on a command lasts.
 MQTT_URL = env.str("MQTT_URL", default="")
+PRODUCT_VERSION = tomllib.loads((BASE_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # Operations (ops/): each consumer process beats this often (/readyz calls it stopped after three missed beats);
 # /metrics answers these addresses, or any address presenting METRICS_TOKEN as a bearer token when one is set.
 OPS_HEARTBEAT_SECONDS = env.int("OPS_HEARTBEAT_SECONDS", default=5)
