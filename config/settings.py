@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "workflows.middleware.WorkflowErrorsMiddleware",
     "workflows.middleware.EnginePagesMiddleware",
+    "common.logs.RequestLogMiddleware",
     "common.middleware.IdRangeMiddleware",
 ]
 
@@ -295,9 +296,17 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "json": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # one JSON line per request and per job (common/logs.py, ops/jobs.py); REQUEST_LOG=off silences requests
+        "ttcs.request": {"handlers": ["json"], "propagate": False,
+                         "level": "INFO" if env.bool("REQUEST_LOG", default=True) else "WARNING"},
+        "ttcs.job": {"handlers": ["json"], "propagate": False, "level": "INFO"},
+    },
 }
 
 # Demo accounts share this password; seed_demo refuses to run when DEBUG is off.

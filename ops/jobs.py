@@ -16,7 +16,7 @@ from huey import signals as S
 from huey.api import PeriodicTask
 from huey.contrib.djhuey import HUEY
 
-log = logging.getLogger("ttcs.jobs")
+log = logging.getLogger("ttcs.job")
 HEARTBEAT_KEY = "ops:consumer-heartbeat"
 FAILED_KEY = "ops:jobs-failed"
 LAST_RUN = "ops:job:{name}"
@@ -27,7 +27,21 @@ def last_run_key(name: str) -> str:
     return LAST_RUN.format(name=name)
 
 
+_started: dict[str, float] = {}
+
+
+def _fields(task, outcome: str, **more) -> dict:
+    began = _started.pop(task.id, None)
+    return {"event": "job", "job": task.name, "id": task.id, "args": list(task.args or ())[:5],
+            "outcome": outcome, "ms": round((time.monotonic() - began) * 1000, 1) if began else None, **more}
+
+
+def _on_executing(signal, task, *args, **kwargs):
+    _started[task.id] = time.monotonic()
+
+
 def _on_complete(signal, task, *args, **kwargs):
+    log.info("job", extra={"fields": _fields(task, "ok")})
     now = time.time()
     if isinstance(task, PeriodicTask):
         cache.set(last_run_key(task.name), now, None)
@@ -39,8 +53,7 @@ def _on_error(signal, task, exc=None, *args, **kwargs):
         cache.incr(FAILED_KEY)
     except ValueError:
         cache.set(FAILED_KEY, 1, None)
-    log.warning('{"event": "job_failed", "job": "%s", "id": "%s", "retries_left": %s, "error": "%s"}',
-                task.name, task.id, task.retries, str(exc).replace('"', "'")[:300])
+    log.warning("job", extra={"fields": _fields(task, "failed", retries_left=task.retries, error=repr(exc)[:300])})
     if not task.retries:  # no retry left: somebody must look
         mail_admins(f"Công việc nền thất bại: {task.name}",
                     f"Công việc {task.name} ({task.id}) thất bại và không còn lần thử lại lúc "
@@ -62,6 +75,7 @@ def _on_startup():
 
 
 def connect() -> None:
+    HUEY.signal(S.SIGNAL_EXECUTING)(_on_executing)
     HUEY.signal(S.SIGNAL_COMPLETE)(_on_complete)
     HUEY.signal(S.SIGNAL_ERROR)(_on_error)
     HUEY.on_startup("ops-heartbeat")(_on_startup)
