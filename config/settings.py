@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coordination",
     "reporting",
     "broadcast",
+    "feedback",
     "workflows",
     "config",  # last: its ready() runs after every other app's
 ]
@@ -243,6 +244,10 @@ REQUEST_MAX_BODY_MB = env.int("REQUEST_MAX_BODY_MB", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
+# Citizens' feedback: the unit "forward to the Department" sends an item to (a division's code), and how many
+# items one address may send from the public pages per hour.
+FEEDBACK_DEPARTMENT_UNIT = env.str("FEEDBACK_DEPARTMENT_UNIT", default="SVHTT-TTBCXB")
+FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("FEEDBACK_RATE_LIMIT_PER_HOUR", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
 # Zalo group delivery: "" (unconfigured: deliveries fail with a clear reason), "file" (writes JSON files under
 # ZALO_OUTBOX_DIR, for the demo), "api" (Zalo OA with ZALO_OA_ACCESS_TOKEN), or a dotted path to a sender class.

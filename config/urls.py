@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
@@ -11,6 +11,7 @@ from notifications.viewsets import NotificationsApp
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
 from workflows.admin_views import reorganise_page
+from workflows.feedback.urls import public_urlpatterns as feedback_public_urls
 from workflows.viewsets import WorkApp, flow_apps
 
 from .views import HomeView
@@ -53,6 +54,7 @@ urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),
     path("admin/org/reorganise/", reorganise_page, name="reorganise"),
     path("admin/", admin.site.urls),
+    path("phan-anh/", include((feedback_public_urls, "feedback_public"))),  # citizens, no account
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", site.urls),
 ]
