@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reporting",
     "broadcast",
     "outreach",
+    "feedback",
     "workflows",
     "ops",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
@@ -262,6 +263,10 @@ REQUEST_MAX_BODY_MB = env.int("REQUEST_MAX_BODY_MB", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
+# Citizens' feedback: the unit "forward to the Department" sends an item to (a division's code), and how many
+# items one address may send from the public pages per hour.
+FEEDBACK_DEPARTMENT_UNIT = env.str("FEEDBACK_DEPARTMENT_UNIT", default="SVHTT-TTBCXB")
+FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("FEEDBACK_RATE_LIMIT_PER_HOUR", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ttcs@svhtt.hanoi.gov.vn")
 # Who hears of a background job that failed for good: "Tên <thu@...>,..." (empty: nobody).
 ADMINS = [tuple(part.strip() for part in a.strip().rstrip(">").split("<", 1)) if "<" in a else ("", a.strip())

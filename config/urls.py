@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
@@ -14,6 +14,7 @@ from ops import views as ops_views
 from org.viewsets import OrgApp
 from reporting.viewsets import ReportingApp
 from workflows.admin_views import reorganise_page
+from workflows.feedback.urls import public_urlpatterns as feedback_public_urls
 from workflows.outreach import urls as outreach_urls
 from workflows.viewsets import WorkApp, flow_apps
 
@@ -61,6 +62,7 @@ urlpatterns = [
     path("admin/ops/failed/", ops_admin.failed_work_page, name="failed_work"),
     path("admin/org/reorganise/", reorganise_page, name="reorganise"),
     path("admin/", admin.site.urls),
+    path("phan-anh/", include((feedback_public_urls, "feedback_public"))),  # citizens, no account
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     *api_urls.urlpatterns,
     *outreach_urls.urlpatterns,

@@ -32,16 +32,20 @@ from coordination import access as coordination_access
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin
 from editorial.models.policies import Priority
+from feedback.models import Feedback
 from org import selectors as org_selectors
 from org.models import UnitKind, User
 
 from .bulletin.flow import BulletinFlow
 from .deadlines import due_expression
 from .directive.flow import DirectiveFlow, UnitAssignmentFlow
+from .feedback.flow import FeedbackFlow
 from .landing import after_task_url, object_url  # noqa: F401 (the inbox's pages use them from here)
 
-FLOWS = {"bulletin": BulletinFlow, "directive": DirectiveFlow, "assignment": UnitAssignmentFlow}
-FLOW_LABELS = {"bulletin": _("Bản tin"), "directive": _("Văn bản chỉ đạo"), "assignment": _("Nhiệm vụ đơn vị")}
+FLOWS = {"bulletin": BulletinFlow, "directive": DirectiveFlow, "assignment": UnitAssignmentFlow,
+         "feedback": FeedbackFlow}
+FLOW_LABELS = {"bulletin": _("Bản tin"), "directive": _("Văn bản chỉ đạo"), "assignment": _("Nhiệm vụ đơn vị"),
+               "feedback": _("Phản ánh, kiến nghị")}
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # a bulletin's priority (Circular 39/2020) read as an urgency rank next to the directives' (thường … hỏa tốc)
 PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 2, Priority.EMERGENCY: 3}
@@ -71,12 +75,13 @@ def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
     bulletin_ct = ContentType.objects.get_for_model(Bulletin)
     return qs.select_related("process", "owner").annotate(
         subject=_text(_of(Assignment, "directive__title", text), _of(Directive, "title", text),
-                      _of(Bulletin, "title", text)),
+                      _of(Bulletin, "title", text), _of(Feedback, "summary", text)),
         unit_name=_text(_of(Assignment, "unit__name", text), _of(Directive, "issuing_unit__name", text),
-                        _of(Bulletin, "drafting_unit__name", text)),
+                        _of(Bulletin, "drafting_unit__name", text), _of(Feedback, "unit__name", text)),
         # a unit's receive and report steps: the assignment's deadline; every other step its own (deadlines.py)
         due=Coalesce(Case(When(flow_task__in=[UnitAssignmentFlow.acknowledge, UnitAssignmentFlow.report],
-                                then=_assignment_deadline()), default=None, output_field=moment),
+                                then=_assignment_deadline()),
+                           _of(Feedback, "due_at", moment), default=None, output_field=moment),
                      due_expression(), output_field=moment),
         urgency_name=_text(_of(Assignment, "directive__urgency__name", text), _of(Directive, "urgency__name", text)),
         priority=_text(_of(Bulletin, "priority", text)),

@@ -8,9 +8,10 @@ from viewflow.workflow.models import Process, Task
 
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin
+from feedback.models import Feedback
 
 OBJECT_PAGES = {Bulletin: "editorial:bulletin_detail", Directive: "coordination:directive_detail",
-                Assignment: "coordination:assignment_detail"}
+                Assignment: "coordination:assignment_detail", Feedback: "feedback:item"}
 
 
 def object_url(process: Process) -> str:

@@ -6,6 +6,7 @@ from viewflow.workflow.models import Process
 
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin
+from feedback.models import Feedback
 
 from .engine import artifact_property
 
@@ -54,3 +55,12 @@ class TaskDeadline(models.Model):
 
     def __str__(self) -> str:
         return self.node
+
+
+class FeedbackProcess(Process):
+    feedback = artifact_property(Feedback, "unit", "commune")
+
+    class Meta:
+        proxy = True
+        verbose_name = _("quy trình xử lý phản ánh, kiến nghị")
+        verbose_name_plural = _("quy trình xử lý phản ánh, kiến nghị")

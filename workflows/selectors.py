@@ -4,11 +4,13 @@ task with its unit and directive, so list pages cost the same whatever the numbe
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from coordination.models import Assignment, Directive
 from editorial.models import Bulletin
+from feedback.models import Feedback
 from org import selectors as org_selectors
 from org.models import User
 
@@ -22,11 +24,12 @@ def _artifact_value(model, field: str):
 
 def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
     return qs.select_related("process", "owner").annotate(
-        unit_name=_artifact_value(Assignment, "unit__name"),
+        unit_name=Coalesce(_artifact_value(Assignment, "unit__name"), _artifact_value(Feedback, "unit__name")),
         assignment_title=_artifact_value(Assignment, "directive__title"),
         assignment_deadline=_artifact_value(Assignment, "deadline"),
         directive_title=_artifact_value(Directive, "title"),
         bulletin_title=_artifact_value(Bulletin, "title"),
+        feedback_summary=_artifact_value(Feedback, "summary"),
     )
 
 

@@ -28,14 +28,21 @@ claim tells nobody, and a title names the bulletin or directive (and the unit, f
 | U4 | every unit is done                | the directive's drafter               | A Tổng kết — <d> |
 | U5 | the issuer names an officer       | that officer                          | A Tiếp nhận — <d> (<unit>) |
 | C1 | someone claims a queue task       | nobody (the claimer is the actor)     | — |
+| F1 | a person sends feedback (public)  | the commune's officers | U Xử lý phản ánh, kiến nghị — <f> (<unit>) |
+| F2 | a unit forwards it                | the receiving unit's officers | U Xử lý phản ánh, kiến nghị — <f> (<unit>) |
+| F3 | a unit answers or closes it       | nobody in the product (the sender by e-mail, if given) | — |
+| F4 | it nears its due time             | the handling unit's officers, once    | Sắp đến hạn trả lời phản ánh: <f> |
+| F5 | open at its due time | unit leaders, Director, Deputy, feedback unit | Quá hạn trả lời phản ánh: <f> (<unit>) |
 
-<b> the bulletin's title, <d> the directive's, <unit> the unit's name; Q "Việc mới chờ xử lý: ", A "Việc mới: ",
-U "Việc mới của đơn vị: ", E "TIN KHẨN CẤP: <d>" (kind emergency: a hỏa tốc broadcast, an emergency bulletin's).
+<b> the bulletin's title, <d> the directive's, <f> a feedback item's summary, <unit> the unit's name;
+Q "Việc mới chờ xử lý: ", A "Việc mới: ", U "Việc mới của đơn vị: ", E "TIN KHẨN CẤP: <d>" (kind emergency: a hỏa tốc
+broadcast, an emergency bulletin's).
 
 Sent by: B1 workflows/bulletin/services._tell_the_board; B4–B7 editorial/services/reviews.py (the domain
 event) and this module (the next task); B8 editorial/services/publication._notify_published; D2
 coordination/services/directives.directive_decide; D3 coordination/services/assignments.
-assignments_notify_received; U3 coordination/services/assignments._notify_review; every "Việc mới…": here.
+assignments_notify_received; U3 coordination/services/assignments._notify_review; F3 feedback/services.
+_email_answer; F4, F5 feedback/services.feedback_deadlines_scan; every "Việc mới…": here.
 
 Nodes say who hears of their queue and when their arrival is already told by another row with
 `HumanTask.Notify(to, unless=)` (flow.py); bulk paths (fan-out, relay, the broadcast directive's automatic

@@ -10,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from coordination.services import deadlines_scan
+from feedback.services import feedback_deadlines_scan
 
 from .deadlines import tasks_deadlines_scan
 from .directive import services as directive_services
@@ -69,3 +70,11 @@ def outreach_remind_job() -> int:
     """Every ten minutes: one reminder to propagandists who have not opened a bulletin after
     OUTREACH_REMINDER_HOURS."""
     return outreach_services.remind()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("feedback-deadlines", ttl=settings.HUEY_LOCK_TTL)
+def feedback_deadlines_job() -> tuple[int, int]:
+    """Every minute: citizens' feedback near its due time (the unit reminded once) or past it (escalated once to
+    the unit's leaders and the Department); feedback.services.feedback_deadlines_scan marks each on its row."""
+    return feedback_deadlines_scan()

@@ -25,6 +25,8 @@ from .bulletin import urls as bulletin_urls
 from .bulletin.flow import BulletinFlow
 from .directive import urls as directive_urls
 from .directive.flow import DirectiveFlow, UnitAssignmentFlow
+from .feedback import urls as feedback_urls
+from .feedback.flow import FeedbackFlow
 from .reporting import urls as reporting_urls
 
 
@@ -43,6 +45,8 @@ class TaskColumns:
     task_title.short_description = _("Việc")
 
     def subject(self, task):
+        if task.feedback_summary:
+            return f"{task.unit_name}: {task.feedback_summary}"
         if task.unit_name:
             return f"{task.unit_name}: {task.assignment_title}"
         return task.bulletin_title or task.directive_title or ""
@@ -227,4 +231,6 @@ def flow_apps():
         CoordinationFlowViewset(DirectiveFlow, icon=Icon("gavel"), title=_("Văn bản chỉ đạo"),
                                 urlpatterns=[*directive_urls.directive_urlpatterns,
                                              *reporting_urls.directive_urlpatterns]),
+        CoordinationFlowViewset(FeedbackFlow, icon=Icon("forum"), title=_("Phản ánh, kiến nghị"),
+                                urlpatterns=feedback_urls.urlpatterns),
     ]

@@ -4,7 +4,7 @@ say 20/30 on the bulletin page and 7/10 on a commune's page; the unread get one 
 configured fails with its reason; a sheet imports once, naming its bad rows; the report form starts from the
 registry."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.services import feedback_answer, feedback_submit
 from org.models import Structure, Unit, UnitKind
 from outreach import imports
 from outreach import services as outreach
@@ -168,6 +169,11 @@ def test_the_report_form_starts_from_the_registry(demo, user, client, django_cap
         outreach.propagandist_save(unit=commune, full_name=f"Người {i}", phone=f"090000000{i}",
                                    role=Propagandist.Role.HAMLET_HEAD if i < 3 else Propagandist.Role.OTHER)
     period = open_period(user("quanly"), django_capture_on_commit_callbacks)
+    inside = timezone.make_aware(datetime(period.cutoff_date.year, 2, 1, 9))  # within the period's months
+    for i in range(3):
+        item = feedback_submit(commune=commune, text=f"Loa tổ {i} bị rè", now=inside)
+    feedback_answer(feedback=item, user=user(TEST_COMMUNES[0]), answer="Đã sửa loa", now=inside)
+    feedback_submit(commune=commune, text="Năm trước", now=inside.replace(year=inside.year - 1))  # not counted
     a = period_assignment(period, TEST_COMMUNES[0])
     period_acknowledge(a, user(TEST_COMMUNES[0]))
     task = open_task(a, UnitAssignmentFlow.report)
@@ -178,6 +184,8 @@ def test_the_report_form_starts_from_the_registry(demo, user, client, django_cap
     assert 'value="4"' in field
     field = html.split('name="ind_propagandists_hamlet_heads"')[1].split(">")[0]
     assert 'value="3"' in field
+    assert 'value="3"' in html.split('name="ind_feedback_received"')[1].split(">")[0]
+    assert 'value="1"' in html.split('name="ind_feedback_answered"')[1].split(">")[0]
 
 
 def test_the_demo_seed_is_idempotent(demo):

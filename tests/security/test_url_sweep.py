@@ -42,10 +42,11 @@ VISITORS = [None, *ROLES, DISTRICT_OFFICER, TARGET_COMMUNE, UNRELATED_COMMUNE]
 
 # What anybody may read without logging in (route prefixes, after the leading slash).
 PUBLIC = ("accounts/login/", "admin/login/", "accounts/password_reset/", "accounts/reset/", "jsi18n/",
-          "editorial/published/", "editorial/feeds/", "api/v1/openapi.json", "api/v1/docs",
+          "editorial/published/", "editorial/feeds/", "api/v1/openapi.json", "api/v1/docs", "phan-anh/",
           "tin/")  # a propagandist's personal link: its unguessable secret is the key (tests/outreach)
 # Object pages meant for everybody (published bulletins are public; the unit directory is read-only for all).
-SHARED_OBJECT_PAGES = ("editorial/published/", "media/", "org/unit/", "accounts/reset/", "tin/")
+SHARED_OBJECT_PAGES = ("editorial/published/", "media/", "org/unit/", "accounts/reset/", "tin/",
+                       "phan-anh/")  # a commune's feedback form; a tracking page, for whoever holds its code
 
 # (pattern name, method) pairs known to be open to an unrelated commune: none.
 KNOWN_OPEN: set[tuple[str, str]] = set()
@@ -68,6 +69,8 @@ class Scenario:
     unit_ids: list[int]
     public_media: list[str]
     # flow label -> process ids; (flow label, node name) -> task ids
+    feedback_ids: list[int] = field(default_factory=list)
+    feedback_codes: list[str] = field(default_factory=list)
     processes: dict = field(default_factory=dict)
     tasks: dict = field(default_factory=dict)
 
@@ -117,6 +120,16 @@ def _walk() -> Scenario:
                           reporting.figures(1))
     period_assignments = list(Assignment.objects.filter(directive=period.directive).order_by("pk")[:2])
 
+    # Citizens' feedback to the target commune: one answered, one waiting in its queue.
+    from tests.feedback.helpers import send, triage_task
+    from workflows import engine
+    from workflows.feedback import steps as feedback_steps
+
+    with capture(execute=True):
+        answered, waiting = send(codename=TARGET_COMMUNE), send(codename=TARGET_COMMUNE)
+        engine.task_run(triage_task(answered), _u(TARGET_COMMUNE), feedback_steps.triage_step, decision="answer",
+                        answer="Đã xử lý.")
+
     audio = BulletinAudio.objects.filter(revision__bulletin=published, confirmed_at__isnull=False)
     scenario = Scenario(
         directive_ids=[directive.pk, pending.pk],
@@ -130,6 +143,8 @@ def _walk() -> Scenario:
                            .values_list("pk", flat=True)[:3]),
         unit_ids=[unit(TARGET_COMMUNE).pk, unit(DISTRICT_OFFICER).pk],
         public_media=[a.file.name for a in audio if a.file],
+        feedback_ids=[waiting.pk, answered.pk],
+        feedback_codes=[waiting.code, answered.code],
     )
     for task in Task.objects.select_related("process").order_by("pk"):
         label = task.flow_task.reverse("index", args=[task.process_id, task.pk]).split("/")[1]
@@ -260,6 +275,12 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         return bindings
     if route.startswith("editorial/audio/"):
         return [{"audio_pk": pk} for pk in s.audio_ids]
+    if route.startswith("phan-anh/theo-doi/"):
+        return [{"code": code} for code in s.feedback_codes]
+    if route.startswith("phan-anh/"):
+        return [{"codename": TARGET_COMMUNE}]
+    if route.startswith("feedback/items/"):
+        return [{"pk": pk} for pk in s.feedback_ids]
     if route.startswith("org/unit/"):
         return [{"pk": pk} for pk in s.unit_ids]
     if route.startswith("media/"):

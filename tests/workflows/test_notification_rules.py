@@ -325,3 +325,74 @@ def test_c1_claiming_a_queue_task_tells_nobody(sent, told, client):
         other = assignment_of(sent, "phuong_trang_tien")
         engine.task_claim(open_task(other, UnitAssignmentFlow.acknowledge), u("phuong_trang_tien"))
     assert notes == []
+
+
+# --- citizens' feedback (FeedbackFlow) ------------------------------------------------------------------------------
+
+FEEDBACK = "Đèn chiếu sáng ngõ 12 phố Phúc Xá hỏng đã hai tuần, đề nghị phường sửa chữa."
+
+
+def _feedback_sent():
+    from tests.feedback.helpers import send
+
+    return send(text=FEEDBACK)
+
+
+def test_f1_a_citizens_feedback_asks_the_communes_officers(told):
+    with told() as notes:
+        _feedback_sent()
+    assert notes == [("phuong_phuc_xa", Kind.QUEUE_TASK,
+                      f"Việc mới của đơn vị: Xử lý phản ánh, kiến nghị — {FEEDBACK} (Phường Phúc Xá)")]
+
+
+def test_f2_a_forward_asks_the_receiving_unit_not_the_forwarder(told):
+    from feedback.selectors import department_unit
+    from tests.feedback.helpers import triage_task
+    from workflows.feedback import steps as feedback_steps
+
+    feedback = _feedback_sent()
+    department = department_unit()
+    with told() as notes:
+        engine.task_run(triage_task(feedback), u("phuong_phuc_xa"), feedback_steps.triage_step, decision="forward",
+                        unit=department)
+    title = f"Việc mới của đơn vị: Xử lý phản ánh, kiến nghị — {FEEDBACK} ({department.name})"
+    assert once_each(notes) == {who for who in Unit.objects.get(pk=department.pk).group.user_set.values_list(
+        "username", flat=True)}
+    assert {(kind, t) for _who, kind, t in notes} == {(Kind.QUEUE_TASK, title)}
+    assert "phuong_phuc_xa" not in once_each(notes)
+
+
+def test_f3_an_answer_tells_nobody_in_the_product(told):
+    from tests.feedback.helpers import triage_task
+    from workflows.feedback import steps as feedback_steps
+
+    feedback = _feedback_sent()
+    with told() as notes:
+        engine.task_run(triage_task(feedback), u("phuong_phuc_xa"), feedback_steps.triage_step, decision="answer",
+                        answer="Đã thay bóng đèn.")
+    assert notes == []
+
+
+def test_f4_near_its_due_time_the_unit_is_reminded_once(told):
+    from datetime import timedelta
+
+    from feedback.services import feedback_deadlines_scan
+
+    feedback = _feedback_sent()
+    with told() as notes:
+        feedback_deadlines_scan(now=feedback.due_at - timedelta(hours=1))
+        feedback_deadlines_scan(now=feedback.due_at - timedelta(minutes=30))
+    assert notes == [("phuong_phuc_xa", Kind.DUE_SOON, f"Sắp đến hạn trả lời phản ánh: {FEEDBACK}")]
+
+
+def test_f5_at_its_due_time_the_leaders_and_the_department_are_told_once(told):
+    from feedback.services import feedback_deadlines_scan
+
+    feedback = _feedback_sent()
+    with told() as notes:
+        feedback_deadlines_scan(now=feedback.due_at)
+        feedback_deadlines_scan(now=feedback.due_at)
+    people = once_each(notes)
+    assert {DIRECTOR, DEPUTY, DRAFTER} <= people and "phuong_phuc_xa" not in people
+    assert {(kind, t) for _who, kind, t in notes} == {
+        (Kind.ESCALATION, f"Quá hạn trả lời phản ánh: {FEEDBACK} (Phường Phúc Xá)")}

@@ -3,20 +3,18 @@ citizens' feedback it received and answered in the period. The officer may chang
 
 from datetime import date
 
+from feedback.selectors import report_counts
 from org.models import Unit
 from outreach.selectors import registry_counts
-from reporting.models import PeriodKind, ReportingPeriod
+from reporting.models import ReportingPeriod
 
 
 def period_range(period: ReportingPeriod) -> tuple[date, date]:
     """The days a period's figures cover: the half year or the year up to its cut-off."""
-    start = date(period.cutoff_date.year, 1, 1)
-    if period.kind == PeriodKind.HALF_YEAR:
-        return start, period.cutoff_date
-    return start, period.cutoff_date
+    return date(period.cutoff_date.year, 1, 1), period.cutoff_date  # both kinds count from 1 January
 
 
 def figures_from_data(unit: Unit, period: ReportingPeriod) -> dict:
     codes = {i["code"] for i in period.indicators}
-    values = dict(registry_counts(unit))
+    values = {**registry_counts(unit), **report_counts(unit, *period_range(period))}
     return {k: v for k, v in values.items() if k in codes}
