@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
 STRUCTURE ?= current
+PORT ?= 8080
 
-.PHONY: run test install system-run system-test messages lint bench clean
+.PHONY: run test install system-run system-test messages lint bench clean prod-local
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,3 +46,9 @@ bench: install
 
 clean:
 	rm -rf var/test_db.sqlite3* var/huey.sqlite3*
+
+# The production shape on this machine (deploy/prod-local.sh): nginx → 2 daphne, 2 consumers; needs DATABASE_URL
+# (PostgreSQL) and REDIS_URL. `deploy/prod-local.sh stop` stops it.
+prod-local: install messages
+	@scripts/system-packages.sh nginx
+	deploy/prod-local.sh start $(PORT)
