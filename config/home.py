@@ -21,6 +21,9 @@ class HomeAction:
 EVERYONE = tuple(Role.values)
 
 HOME_ACTIONS: list[HomeAction] = [
+    HomeAction(_("Bảng điều hành"), _("Tiến độ mọi đơn vị theo kỳ, minh chứng phát sóng, độ phủ kế hoạch, "
+                                      "việc quá hạn, bản đồ; xuất Excel."),
+               "dashboard:index", (Role.MANAGER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR), "insights"),
     HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, các đơn vị hành chính và người phụ trách."),
                "org:unit:index", EVERYONE, "account_tree"),
     HomeAction(_("Bản tin phát thanh"), _("Soạn bản tin, trình Ban biên tập, theo dõi duyệt, âm thanh và phát hành."),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reporting",
     "broadcast",
     "workflows",
+    "dashboard",
     "config",  # last: its ready() runs after every other app's
 ]
 
