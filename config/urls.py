@@ -54,6 +54,7 @@ class DashboardApp(Application):
     title = "Bảng điều hành"
     icon = Icon("insights")
     app_name = "dashboard"
+    menu_template_name = "dashboard/app_menu.html"
     urlpatterns = dashboard_urls.urlpatterns
 
     def has_view_permission(self, user, obj=None):
