@@ -34,10 +34,10 @@ def _shots(tmp_path) -> Path:
 
 def test_dashboard_and_map_in_the_browser(asgi_live_server, browser, sample_10k, tmp_path):
     folder = _shots(tmp_path)
+    errors = []
     for name, viewport in SIZES.items():
         context = browser.new_context(viewport=viewport, locale="vi-VN")
         page = log_in(context, asgi_live_server, MANAGER)
-        errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{asgi_live_server.url}/dashboard/{QUERY}")
         page.wait_for_selector("html[data-charts-drawn='1']")
