@@ -19,7 +19,7 @@ from .selectors import Filters, Period
 PERIOD_CHOICES = [("month", _("Tháng")), ("quarter", _("Quý")), ("half", _("6 tháng")), ("year", _("Năm"))]
 STRUCTURE_CHOICES = [(Structure.Y2025, _("Cơ cấu 2025 (quận/huyện, xã/phường)")),
                      (Structure.CURRENT, _("Cơ cấu hiện hành (126 xã/phường)"))]
-MEASURE_CHOICES = [(k, _(v)) for k, v in selectors.MEASURES.items()]
+MEASURE_CHOICES = list(selectors.MEASURES.items())
 
 
 class DashboardFilterForm(forms.Form):

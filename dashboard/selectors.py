@@ -35,6 +35,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Process
 
 from coordination.models import Assignment, AssignmentEvent, Urgency
@@ -291,11 +292,11 @@ def plan_coverage_by_month(year: int) -> tuple[list[TopicMonths], list[int]]:
 # The deadline engine's steps (coordination/services/deadlines.py), in the order they are reached.
 ESCALATION_STEPS = {
     0: "",
-    1: "Đã nhắc hạn",
-    2: "Quá hạn (đã báo đơn vị)",
-    3: "Đã báo lãnh đạo đơn vị",
-    4: "Đã báo đơn vị cấp trên",
-    5: "Đã báo đơn vị giao việc",
+    1: gettext_lazy("Đã nhắc hạn"),
+    2: gettext_lazy("Quá hạn (đã báo đơn vị)"),
+    3: gettext_lazy("Đã báo lãnh đạo đơn vị"),
+    4: gettext_lazy("Đã báo đơn vị cấp trên"),
+    5: gettext_lazy("Đã báo đơn vị giao việc"),
 }
 OVERDUE_SORTS = {
     "unit": ("unit__path", "deadline"), "-unit": ("-unit__path", "deadline"),
@@ -335,7 +336,7 @@ def overdue_assignments(filters: Filters, *, now: datetime | None = None,
 
 
 def step_label(step: int) -> str:
-    return _(ESCALATION_STEPS.get(step, "")) if step else ""
+    return str(ESCALATION_STEPS.get(step, "")) if step else ""
 
 
 # --- the map ---------------------------------------------------------------------------------------------------------
@@ -421,9 +422,9 @@ def project(points: list[MapPoint], *, width: int = 800, margin: int = 16) -> in
 
 
 MEASURES = {
-    "late_share": "Tỷ lệ trễ hạn",
-    "proof_rate": "Tỷ lệ có minh chứng phát sóng",
-    "emergencies": "Việc khẩn chưa xong",
+    "late_share": gettext_lazy("Tỷ lệ trễ hạn"),
+    "proof_rate": gettext_lazy("Tỷ lệ có minh chứng phát sóng"),
+    "emergencies": gettext_lazy("Việc khẩn chưa xong"),
 }
 # Five classes each, from good to bad (ColorBrewer's RdYlGn, reversed where a high value is good).
 PALETTE = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]

@@ -132,7 +132,7 @@ def unit_map(request):
             "parent": p.unit.parent.name if p.unit.parent else "",
         })
     return render(request, "dashboard/map.html", {
-        "form": form, "filters": filters, "measure": measure, "measure_label": _(selectors.MEASURES[measure]),
+        "form": form, "filters": filters, "measure": measure, "measure_label": str(selectors.MEASURES[measure]),
         "legend": selectors.measure_classes(measure), "no_data": selectors.NO_DATA_COLOUR,
         "marks": marks, "height": height, "width": 800, "missing": missing,
         "placed_at_successor": sum(1 for p in points if p.placed_at_successor),
