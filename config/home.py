@@ -17,12 +17,17 @@ class HomeAction:
     roles: tuple[str, ...]
     icon: str = "arrow_forward"
     count: str = ""  # a key of workflows.inbox.inbox_counts: the card shows how many tasks wait there
+    by_role_only: bool = False  # the superuser flag alone does not show it (the dashboard: administering is not
+    # managing the work; dashboard/access.py)
     query: str = ""  # appended to the card's link (the inbox's filter)
 
 
 EVERYONE = tuple(Role.values)
 
 HOME_ACTIONS: list[HomeAction] = [
+    HomeAction(_("Bảng điều hành"), _("Tiến độ mọi đơn vị theo kỳ, minh chứng phát sóng, độ phủ kế hoạch, "
+                                      "việc quá hạn, bản đồ; xuất Excel."),
+               "dashboard:index", (Role.MANAGER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR), "insights", by_role_only=True),
     HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, các đơn vị hành chính và người phụ trách."),
                "org:unit:index", EVERYONE, "account_tree"),
     HomeAction(_("Bản tin phát thanh"), _("Soạn bản tin, trình Ban biên tập, theo dõi duyệt, âm thanh và phát hành."),
@@ -68,7 +73,7 @@ def actions_for(roles: set[str], *, is_superuser: bool = False, counts: dict | N
     counts = counts or {}
     cards = []
     for action in HOME_ACTIONS:
-        if not (is_superuser or roles.intersection(action.roles)):
+        if not (roles.intersection(action.roles) or (is_superuser and not action.by_role_only)):
             continue
         try:
             url = reverse(action.url_name)

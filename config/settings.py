@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ops",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
     "api",
+    "dashboard",
     "config",  # last: its ready() runs after every other app's
 ]
 

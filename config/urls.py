@@ -7,6 +7,8 @@ from viewflow.utils import Icon
 
 from api import urls as api_urls
 from coordination import urls as coordination_urls
+from dashboard import urls as dashboard_urls
+from dashboard.access import may_see_dashboard
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from ops import admin_views as ops_admin
@@ -52,7 +54,22 @@ class CoordinationApp(Application):
     urlpatterns = coordination_urls.urlpatterns
 
 
-site = TTCSSite(viewsets=[CoordinationApp(), EditorialApp(), *flow_apps(), NotificationsApp(), OrgApp()])
+class DashboardApp(Application):
+    """The managers' dashboard and map (/dashboard/)."""
+
+    title = "Bảng điều hành"
+    icon = Icon("insights")
+    app_name = "dashboard"
+    menu_template_name = "dashboard/app_menu.html"
+    urlpatterns = dashboard_urls.urlpatterns
+
+    def has_view_permission(self, user, obj=None):
+        # the anonymous go on to the login page; the views check again (403 for the others)
+        return not user.is_authenticated or may_see_dashboard(user)
+
+
+site = TTCSSite(viewsets=[DashboardApp(), CoordinationApp(), EditorialApp(), *flow_apps(), NotificationsApp(),
+                          OrgApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False, allow_password_change=True).urls),

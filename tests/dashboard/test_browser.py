@@ -1,0 +1,61 @@
+"""The dashboard and the map in a real browser (daphne + chromium): Chart.js draws every chart from the vendored
+file, the map's circles open the unit's page, and both fit a phone's width. With TTCS_SCREENSHOTS=1 the test also
+writes the README's screenshots to docs/ (desktop and phone width)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tests.cast import MANAGER
+from tests.live import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DOCS = Path(settings.BASE_DIR) / "docs"
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+QUERY = "?period=year&year=2025&structure=2025"
+
+
+@pytest.fixture
+def sample_10k(demo_transactional):
+    from dashboard.sample import work_sample_create
+    from org.models import Structure
+
+    # dated in 2025 (the seeded plan's year) up to now: the server keeps the real clock for chromium's cookies
+    return work_sample_create(assignments=10_000, structure=Structure.Y2025, now=timezone.now(), year=2025)
+
+
+def _shots(tmp_path) -> Path:
+    return DOCS if os.environ.get("TTCS_SCREENSHOTS") else tmp_path
+
+
+def test_dashboard_and_map_in_the_browser(asgi_live_server, browser, sample_10k, tmp_path):
+    folder = _shots(tmp_path)
+    errors = []
+    for name, viewport in SIZES.items():
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        page = log_in(context, asgi_live_server, MANAGER)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{asgi_live_server.url}/dashboard/{QUERY}")
+        page.wait_for_selector("html[data-charts-drawn='1']")
+        for chart in ("status", "proof", "coverage", "slowest"):
+            assert page.evaluate(f"!!Chart.getChart(document.getElementById('chart-{chart}'))"), chart
+        assert page.locator(".ttcs-dash-units tbody tr").count() > 500
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"] + 1, f"{name}: the page is {width}px wide"
+        page.screenshot(path=str(folder / f"dashboard-{name}.png"))
+
+        page.goto(f"{asgi_live_server.url}/dashboard/map/{QUERY}&measure=late_share")
+        assert page.locator("#unit-map circle").count() == 526
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        page.screenshot(path=str(folder / f"map-{name}.png"))
+        if name == "desktop":
+            first = page.locator("#unit-map a").first
+            unit_pk = first.get_attribute("data-unit")
+            first.click()
+            page.wait_for_url(f"**/org/unit/{unit_pk}/**")
+        assert errors == []
+        context.close()
