@@ -82,7 +82,8 @@ def emergency(codes: list[str], bulletin_id: int, *, naive: bool) -> dict:
     simulator._play = lambda *a, **k: None
     gateway = stop = thread = None
     if not naive:
-        gateway = Gateway(on_play_logs=play_logs_ingest, client_id=f"bench-gw-{bulletin_id}", poll_seconds=0.01)
+        gateway = Gateway(on_play_logs=play_logs_ingest, client_id=f"bench-gw-{os.getpid()}-{bulletin_id}",
+                          poll_seconds=0.01)
         gateway.connect()
         stop = threading.Event()
         thread = threading.Thread(target=gateway.run, args=(stop,), daemon=True)
@@ -117,7 +118,8 @@ def ingest(codes: list[str], bulletin_id: int, *, naive: bool) -> dict:
     from broadcast.simulator import Simulator
     from workflows.broadcast.services import play_logs_ingest
 
-    gateway = Gateway(on_play_logs=play_logs_ingest, client_id=f"bench-in-{bulletin_id}", poll_seconds=0.01)
+    gateway = Gateway(on_play_logs=play_logs_ingest, client_id=f"bench-in-{os.getpid()}-{bulletin_id}",
+                      poll_seconds=0.01)
     gateway.connect()
     stop = threading.Event()
     if naive:  # store inside the network thread's callback

@@ -9,9 +9,12 @@ tell commands apart by their "id"."""
 
 import json
 import logging
+import os
 import queue
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -24,8 +27,11 @@ log = logging.getLogger(__name__)
 
 class Gateway:
     def __init__(self, *, on_play_logs: Callable[[list[services.PlayLogIn]], object], url: str | None = None,
-                 client_id: str = "ttcs-gateway", poll_seconds: float = 0.1, batch: int = 1000):
-        self.on_play_logs, self.url, self.client_id = on_play_logs, url, client_id
+                 client_id: str | None = None, poll_seconds: float = 0.1, batch: int = 1000):
+        # each gateway its own MQTT client id: a broker drops the older of two connections with the same id, so
+        # two gateways (or two test runs) sharing one would keep cutting each other off
+        self.on_play_logs, self.url = on_play_logs, url
+        self.client_id = client_id or f"ttcs-gateway-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.poll_seconds, self.batch = poll_seconds, batch
         self.inbox: queue.Queue = queue.Queue()
         self.client = None

@@ -4,6 +4,7 @@ officer action; an emergency reaches every cluster's "play now"; a replayed log 
 stops heartbeating turns offline and its commune is told."""
 
 import json
+import os
 import socket
 import threading
 import time
@@ -61,11 +62,11 @@ def loop(demo_transactional, broker, settings, tmp_path):
     communes = list(Unit.objects.filter(structure=Structure.Y2025, kind=UnitKind.COMMUNE,
                                         memberships__isnull=False).distinct().order_by("path")[:N])
     codes = []
+    run = os.getpid()  # parallel runs on one broker must not hear each other's clusters
     for unit in communes:
-        broadcast.cluster_register(unit=unit, code=f"T-{unit.code}", vendor="Mô phỏng")
-        codes.append(f"T-{unit.code}")
-    gateway = Gateway(on_play_logs=play_logs_ingest, url=broker, client_id="ttcs-test-gateway",
-                      poll_seconds=0.05).connect()
+        broadcast.cluster_register(unit=unit, code=f"T{run}-{unit.code}", vendor="Mô phỏng")
+        codes.append(f"T{run}-{unit.code}")
+    gateway = Gateway(on_play_logs=play_logs_ingest, url=broker, poll_seconds=0.05).connect()
     stop = threading.Event()
     thread = threading.Thread(target=gateway.run, args=(stop,), daemon=True)
     thread.start()
