@@ -14,7 +14,7 @@ from .jobs import HEARTBEAT_KEY, last_run_key
 PERIODIC_JOBS = ("reconcile_fan_outs_job", "deadline_scan_job", "task_deadlines_job", "offline_scan_job",
                  "publish_due_bulletins", "reconcile_audio_renders", "deliver_zalo_messages_periodic",
                  "email_due_notifications", "outreach_deliver_periodic_job", "outreach_remind_job",
-                 "reporting_periods_open_job")
+                 "reporting_periods_open_job", "feedback_deadlines_job")
 
 
 def _check(fn) -> dict:

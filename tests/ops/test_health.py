@@ -78,7 +78,7 @@ def test_a_killed_consumer_turns_readyz_degraded(transactional_db, client, setti
     """A real `manage.py run_huey` (PostgreSQL + Redis, where processes share the cache) beats; killed, /readyz
     says so within three beats."""
     if not settings.REDIS_URL or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        pytest.skip("needs PostgreSQL and Redis (processes share the cache); CI's second run has them")
+        pytest.skip(reason="needs PostgreSQL and Redis (processes share the cache); CI's second run has them")
     settings.MQTT_URL = ""
     settings.OPS_HEARTBEAT_SECONDS = 1
     cache.delete(HEARTBEAT_KEY)
