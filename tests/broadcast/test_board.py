@@ -1,20 +1,26 @@
 """The emergency board of an urgent directive: each target unit's state and the counters, for those who follow
 the whole directive; units that have not received it after N minutes are escalated once and shown so; the page
-fills in live (a real browser over the websocket) as communes acknowledge."""
+fills in live (a real browser over the websocket) as communes acknowledge an emergency bulletin in their own
+browsers, and shows the silent one escalated once the periodic deadline job has run past N minutes."""
 
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from broadcast import services as broadcast
 from coordination.models import Assignment, AssignmentEvent, DeadlinePolicy
+from coordination.selectors import deadline_policy
 from coordination.services import deadlines_scan
 from notifications.models import Notification
 from org.models import Membership, Structure, Unit, UnitKind
+from tests.broadcast.helpers import publish_emergency
 from tests.live import log_in, run_in_thread
+from tests.workflows.bulletin.helpers import broadcast_directive
 from tests.workflows.directive.helpers import acknowledge, approve, issue, unit
 from workflows.broadcast.board import board
 
@@ -96,33 +102,99 @@ def test_the_board_reads_in_a_fixed_number_of_queries(demo, user, django_capture
     assert b.total == 60 and counts[0] == counts[1]
 
 
+ACKNOWLEDGING = ("phuong_phuc_xa", "xa_minh_phu", "xa_kim_no")  # each on its own task page, in its own browser
+SILENT = "xa_uy_no"  # never opens it: escalated after the admin's N minutes
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"\sstyle=", re.IGNORECASE)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_board_fills_in_live_as_communes_acknowledge(browser, asgi_live_server, demo_transactional,
-                                                         channel_layer, user):
+                                                         channel_layer, settings, tmp_path,
+                                                         django_capture_on_commit_callbacks):
+    """An emergency bulletin's board, open in a manager's browser and never reloaded: three communes receive it
+    in their own browsers (inbox → task page → the button), each row and the counters change as they do; the
+    clock passes the admin's N minutes, the periodic deadline job runs, and the silent commune shows as escalated
+    with who was told."""
     from playwright.sync_api import expect
 
-    units = [unit(c) for c in COMMUNES]
-    directive = run_in_thread(lambda: _urgent_now(user, units))
+    from workflows import tasks
+
+    settings.ZALO_SENDER, settings.MEDIA_ROOT = "", str(tmp_path / "media")
+    policy = deadline_policy()  # the admin's setting (the first row, or the defaults until one is saved)
+    policy.acknowledge_within_minutes = 10
+    policy.save()
+    codenames = (*ACKNOWLEDGING, SILENT)
+    bulletin = run_in_thread(lambda: publish_emergency(
+        {"units": [unit(c).pk for c in codenames], "structure": "2025"}, django_capture_on_commit_callbacks))
+    directive = broadcast_directive(bulletin)
+    assert directive.urgency.code == "hoa_toc"
+    units = {c: unit(c) for c in codenames}
+
+    board_context = browser.new_context(locale="vi-VN")
+    try:
+        page = log_in(board_context, asgi_live_server, "quanly")
+        page.goto(f"{asgi_live_server.url}{reverse('directive:board', args=[directive.pk])}")
+        expect(page.locator("#emergency-board")).to_contain_text("sau 10 phút")  # the admin's setting
+        # nothing a Content-Security-Policy of 'self' would block: the script is a file, its data in data-*
+        assert not INLINE_SCRIPT.findall(page.request.get(page.url).text())
+        assert not INLINE_SCRIPT.findall(rows := page.request.get(page.url + "?part=rows").text())
+        assert not INLINE_STYLE.findall(rows)
+        page.wait_for_function("document.getElementById('emergency-board').dataset.connected === '1'")
+        # a full load would lose the window's marker, a Turbo visit the element's
+        page.evaluate("window.boardMarker = 'kept'; document.getElementById('emergency-board').dataset.marker = 'kept'")
+        counters = page.locator("#board-counters")
+        expect(counters).to_contain_text("4 đơn vị")
+        expect(counters).to_contain_text("0 đã tiếp nhận")
+        expect(counters).to_contain_text("4 chưa tiếp nhận")
+
+        def row(codename):
+            return page.locator(f'#board-table tr[data-unit="{units[codename].pk}"]')
+
+        for i, codename in enumerate(ACKNOWLEDGING, start=1):
+            _acknowledge_in_the_browser(browser, asgi_live_server, codename, directive.title)
+            expect(row(codename)).to_have_attribute("data-status", "received")
+            expect(row(codename).locator("td").nth(2)).not_to_have_text("—")  # "Tiếp nhận lúc"
+            expect(counters).to_contain_text(f"{i} đã tiếp nhận")
+            expect(counters).to_contain_text(f"{4 - i} chưa tiếp nhận")
+        expect(row(SILENT)).to_have_attribute("data-status", "pending")
+        expect(counters).to_contain_text("0 đã báo lên")
+
+        sent = Assignment.objects.filter(directive=directive).earliest("created_at").created_at
+        with time_machine.travel(sent + timedelta(minutes=9), tick=True):  # not yet: nobody is told
+            assert run_in_thread(tasks.deadline_scan_job.call_local).unacknowledged == 0
+        with time_machine.travel(sent + timedelta(minutes=11), tick=True):
+            assert run_in_thread(tasks.deadline_scan_job.call_local).unacknowledged == 1
+            expect(counters).to_contain_text("1 đã báo lên")
+            expect(row(SILENT)).to_have_class("ttcs-late")
+            told = row(SILENT).locator("td").last
+            expect(told).to_contain_text("Chưa tiếp nhận sau 10 phút: đã báo")
+            expect(told).to_contain_text(directive.issuing_unit.name)  # who was told
+            for codename in ACKNOWLEDGING:
+                expect(row(codename)).not_to_have_class("ttcs-late")
+        assert page.evaluate("window.boardMarker") == "kept"  # never reloaded
+        assert page.evaluate("document.getElementById('emergency-board').dataset.marker") == "kept"
+        assert Notification.objects.filter(title__contains="chưa tiếp nhận sau 10 phút").exists()
+    finally:
+        board_context.close()
+
+
+def _acknowledge_in_the_browser(browser, server, codename, title):
+    """The commune's officer opens the work from the inbox and presses "Xác nhận đã nhận" on its task page."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(locale="vi-VN")
     try:
-        page = log_in(context, asgi_live_server, "phongtt")
-        page.goto(f"{asgi_live_server.url}{reverse('directive:board', args=[directive.pk])}")
-        page.wait_for_function("document.getElementById('emergency-board').dataset.connected === '1'")
-        counters = page.locator("#board-counters")
-        expect(counters).to_contain_text("3 chưa tiếp nhận")
-        for i, u in enumerate(units):  # each commune receives it, as its acknowledge page does
-            run_in_thread(acknowledge, Assignment.objects.get(directive=directive, unit=u), officer(u))
-            expect(counters).to_contain_text(f"{i + 1} đã tiếp nhận")
-            expect(page.locator(f'#board-table tr[data-unit="{u.pk}"]')).to_have_attribute("data-status", "received")
-        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+        page = log_in(context, server, codename)
+        page.goto(f"{server.url}/hop-viec/")
+        work = page.locator("#inbox tr[data-task]").filter(has_text=title)
+        work.get_by_role("link", name="Mở").or_(work.get_by_role("button", name="Nhận và mở")).first.click()
+        page.get_by_role("button", name="Xác nhận đã nhận").click()
+        expect(page.get_by_text("Đã lưu.")).to_be_visible()
     finally:
         context.close()
-
-
-def _urgent_now(user, units):
-    directive = issue(user("phongtt"), units, title="Hỏa tốc: sơ tán dân vùng lũ", urgency="hoa_toc")
-    approve(directive, user("giamdoc"))
-    return directive
 
 
 def test_leaders_find_the_open_urgent_work_from_home(demo, user, client, django_capture_on_commit_callbacks):
