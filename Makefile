@@ -22,7 +22,7 @@ system-run:
 	@scripts/system-packages.sh gettext
 
 system-test:
-	@scripts/system-packages.sh gettext espeak-ng chromium mosquitto
+	@scripts/system-packages.sh gettext espeak-ng chromium mosquitto nginx-light
 	@scripts/mqtt-broker.sh
 
 messages: install system-run
@@ -50,5 +50,5 @@ clean:
 # The production shape on this machine (deploy/prod-local.sh): nginx → 2 daphne, 2 consumers; needs DATABASE_URL
 # (PostgreSQL) and REDIS_URL. `deploy/prod-local.sh stop` stops it.
 prod-local: install messages
-	@scripts/system-packages.sh nginx
+	@scripts/system-packages.sh nginx-light
 	deploy/prod-local.sh start $(PORT)

@@ -31,9 +31,7 @@ class TTCSSite(Site):
     """Viewflow's Material shell; its index is our per-role home page instead of a redirect."""
 
     title = "TTCS Hà Nội"
-    icon = Icon("campaign")
-    primary_color = "#b71c1c"
-    secondary_color = "#f9a825"
+    icon = Icon("campaign")  # its colours are in static/ttcs/theme.css (viewflow would inline them in a <style>)
 
     @property
     def index_path(self):

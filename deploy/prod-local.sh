@@ -3,10 +3,11 @@
 # processes, 2 huey consumers, on the PostgreSQL and Redis named by DATABASE_URL and REDIS_URL.
 #   DATABASE_URL=postgres://... REDIS_URL=redis://... deploy/prod-local.sh start [PORT]   (default 8080)
 #   deploy/prod-local.sh stop
-# State, logs and pids under var/prod/. `make prod-local` runs `start`.
+# State, logs and pids under var/prod/ (PROD_RUN_DIR= another folder; the multi-process test uses its own).
+# Every other variable of the environment reaches the processes. `make prod-local` runs `start`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-run=var/prod
+run=${PROD_RUN_DIR:-var/prod}
 mkdir -p "$run"
 stop() {
   for f in "$run"/*.pid; do
@@ -14,13 +15,13 @@ stop() {
     kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
-  [ -e "$run/nginx/nginx.pid" ] && nginx -p "$PWD/$run/nginx" -c nginx.conf -s stop 2>/dev/null || true
+  [ -e "$run/nginx/nginx.pid" ] && nginx -p "$(realpath "$run")/nginx" -c nginx.conf -s stop 2>/dev/null || true
 }
 if [ "${1:-start}" = "stop" ]; then stop; echo "Đã dừng."; exit 0; fi
 : "${DATABASE_URL:?đặt DATABASE_URL (PostgreSQL)}" "${REDIS_URL:?đặt REDIS_URL}"
 port=${2:-8080} web1=${WEB1_PORT:-8101} web2=${WEB2_PORT:-8102}
 export DEBUG=${DEBUG:-off} ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost} SENDFILE_BACKEND=nginx \
-       STATIC_ROOT=$PWD/$run/static PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$PWD/$run/private} \
+       STATIC_ROOT=$(realpath -m "$run")/static PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$(realpath -m "$run")/private} \
        DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')} \
        SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-off} SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-off} \
        CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-off} CSRF_TRUSTED_ORIGINS=${CSRF_TRUSTED_ORIGINS:-http://127.0.0.1:$port}
@@ -49,7 +50,7 @@ for i in 1 2; do
   .venv/bin/python manage.py run_huey >"$run/worker-$i.log" 2>&1 &
   echo $! > "$run/worker-$i.pid"
 done
-nginx -p "$PWD/$run/nginx" -c nginx.conf
+nginx -p "$(realpath "$run")/nginx" -c nginx.conf
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { echo "Đang chạy: http://127.0.0.1:$port/ (nginx → daphne :$web1, :$web2; 2 tiến trình nền)"; exit 0; }
   sleep 0.2

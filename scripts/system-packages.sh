@@ -9,7 +9,7 @@ for pkg in "$@"; do
     espeak-ng) cmd=espeak-ng ;;
     chromium) cmd=chromium ;;
     mosquitto) cmd=/usr/sbin/mosquitto ;;
-    nginx) cmd=/usr/sbin/nginx ;;
+    nginx|nginx-light) cmd=/usr/sbin/nginx ;;
     *) cmd=$pkg ;;
   esac
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")

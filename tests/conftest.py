@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from tests.live import asgi_live_server, browser  # noqa: E402,F401  (shared fixtures)
+from tests.live import asgi_live_server, browser, csp_clean  # noqa: E402,F401  (shared fixtures)
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -97,6 +97,52 @@ def asgi_live_server(django_db_setup, django_db_blocker):
     db_settings["CONN_MAX_AGE"] = max_age
 
 
+# Each page reports a Content-Security-Policy violation to its console (the init script runs outside the page's
+# policy); the browser fixture collects them and fails the test that caused one (see `csp_clean`).
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at '
+                + e.sourceFile + ':' + e.lineNumber);
+});"""
+
+
+class CspWatchedBrowser:
+    """The Playwright browser, whose every context records the CSP violations of its pages in `violations`."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def _console(self, message):
+        text = message.text
+        if text.startswith("CSP violation:") or "Content Security Policy" in text:
+            self.violations.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def csp_clean(request):
+    """A test that used the browser fails if any page it opened broke the Content-Security-Policy."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    watched.violations.clear()
+    yield
+    found, watched.violations[:] = list(watched.violations), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -108,7 +154,7 @@ def browser():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield browser
+            yield CspWatchedBrowser(browser)
             browser.close()
     finally:
         if previous is None:

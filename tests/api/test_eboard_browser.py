@@ -38,7 +38,7 @@ def test_an_emergency_takes_the_board_over_without_a_reload(browser, server, vie
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(f"{server.url}/eboard/{unit('phuong_phuc_xa').code}/?token={token}")
-        page.wait_for_function("window.ttcsEboard && window.ttcsEboard.state().socket === 'open'")
+        page.wait_for_function("() => window.ttcsEboard && window.ttcsEboard.state().socket === 'open'")
         expect(page.locator("#eboard-title")).to_have_text("Lịch tiêm chủng tháng 12")
         expect(page.locator("#eboard-summary")).to_contain_text("vắc xin sởi")
         expect(page.locator("#eboard-badge")).to_be_hidden()
@@ -60,7 +60,7 @@ def test_an_emergency_takes_the_board_over_without_a_reload(browser, server, vie
         page.evaluate("window.ttcsEboard.next()")  # the rotation keeps the emergency on screen
         expect(page.locator("#eboard-title")).to_have_text("Bão số 3 đổ bộ: người dân ở trong nhà")
         # The board's "shown" reports reach the database (the consumer writes them as they come).
-        page.wait_for_function("window.ttcsEboard.state().shownReports >= 2")
+        page.wait_for_function("() => window.ttcsEboard.state().shownReports >= 2")
         expected = {normal.pk, emergency.pk}
         for _ in range(50):
             if shown_by(board) == expected:

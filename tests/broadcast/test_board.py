@@ -142,7 +142,7 @@ def test_the_board_fills_in_live_as_communes_acknowledge(browser, asgi_live_serv
         assert not INLINE_SCRIPT.findall(page.request.get(page.url).text())
         assert not INLINE_SCRIPT.findall(rows := page.request.get(page.url + "?part=rows").text())
         assert not INLINE_STYLE.findall(rows)
-        page.wait_for_function("document.getElementById('emergency-board').dataset.connected === '1'")
+        page.wait_for_function("() => document.getElementById('emergency-board').dataset.connected === '1'")
         # a full load would lose the window's marker, a Turbo visit the element's
         page.evaluate("window.boardMarker = 'kept'; document.getElementById('emergency-board').dataset.marker = 'kept'")
         counters = page.locator("#board-counters")

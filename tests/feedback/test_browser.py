@@ -27,7 +27,7 @@ def server(asgi_live_server, demo_transactional, settings):
 
 def test_a_citizen_sends_feedback_the_officer_answers_live_and_the_tracking_page_shows_it(browser, server):
     officer = log_in(browser.new_context(), server, URBAN_COMMUNE)
-    officer.wait_for_function("window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
+    officer.wait_for_function("() => window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
 
     citizen = browser.new_context().new_page()  # no account, no cookie
     citizen.set_default_timeout(TIMEOUT_MS)

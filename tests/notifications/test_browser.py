@@ -32,7 +32,7 @@ def notify(*args, **kwargs):
 
 
 def wait_live(page):
-    page.wait_for_function("window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'"
+    page.wait_for_function("() => window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'"
                            " && window.ttcsNotifications.state().lastId !== null")
 
 
@@ -67,7 +67,7 @@ def test_live_toast_bell_count_catch_up_and_mark_read(browser, server, user):
 
         # 2. Offline: the socket goes away; what is sent meanwhile arrives on return.
         page.evaluate("window.ttcsNotifications.disconnect()")
-        page.wait_for_function("window.ttcsNotifications.state().open === false")
+        page.wait_for_function("() => window.ttcsNotifications.state().open === false")
         notify([bientap1], kind=Kind.BULLETIN_RETURNED, title="Bản tin bị trả lại lần 1")
         notify([bientap1, bientap2], kind=Kind.EMERGENCY, level=Level.URGENT, title="Bão số 3: phát ngay")
         page.wait_for_timeout(500)
@@ -150,8 +150,8 @@ def test_polling_fallback_when_websockets_are_blocked(browser, server, user):
     ctx.add_init_script("window.ttcsNotificationsConfig = {pollMs: 500};")
     try:
         page = log_in(ctx, server, "bientap3")
-        page.wait_for_function("window.ttcsNotifications && window.ttcsNotifications.state().mode === 'polling'")
-        page.wait_for_function("window.ttcsNotifications.state().lastId !== null")
+        page.wait_for_function("() => window.ttcsNotifications && window.ttcsNotifications.state().mode === 'polling'")
+        page.wait_for_function("() => window.ttcsNotifications.state().lastId !== null")
         notify([bientap3], kind=Kind.REPORT_ACCEPTED, title="Báo cáo 6 tháng được chấp nhận")
         expect(page.locator(".ttcs-toast").filter(has_text="Báo cáo 6 tháng được chấp nhận")).to_be_visible()
         expect(page.locator("#ttcs-bell-count")).to_have_text("1")

@@ -35,7 +35,7 @@ def _send(title, codenames):
 
 
 def _live(page):
-    page.wait_for_function("window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
+    page.wait_for_function("() => window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
 
 
 class Clicks:

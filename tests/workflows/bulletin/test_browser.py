@@ -36,7 +36,7 @@ def test_write_submit_and_approve_through_the_pages(browser, server):
 
     board = browser.new_context()
     watcher = log_in(board, server, "bientap1")
-    watcher.wait_for_function("window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
+    watcher.wait_for_function("() => window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
 
     drafter = log_in(browser.new_context(), server, "phongtt")
     drafter.goto(f"{server.url}/editorial/new/")
