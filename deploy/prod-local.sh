@@ -50,6 +50,11 @@ for i in 1 2; do
   .venv/bin/python manage.py run_huey >"$run/worker-$i.log" 2>&1 &
   echo $! > "$run/worker-$i.pid"
 done
+# nginx only once both daphne processes answer: an upstream refused at startup counts as failed (max_fails=1)
+# and would be left out for fail_timeout, so the first requests would find "no live upstreams".
+for p in $web1 $web2; do
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+done
 nginx -p "$(realpath "$run")/nginx" -c nginx.conf
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { echo "Đang chạy: http://127.0.0.1:$port/ (nginx → daphne :$web1, :$web2; 2 tiến trình nền)"; exit 0; }

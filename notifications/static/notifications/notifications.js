@@ -555,7 +555,8 @@
     connect: function () { state.wanted = true; state.failures = 0; connect(); },
     state: function () {
       return { mode: state.mode, unread: state.unread, lastId: state.lastId, open: !!(state.socket && state.socket.readyState === 1),
-               failures: state.failures, beeps: state.beeps || 0, opens: state.opens || 0 };
+               failures: state.failures, beeps: state.beeps || 0, opens: state.opens || 0,
+               seen: Array.from(state.seen) };
     }
   };
 
