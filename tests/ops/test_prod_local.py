@@ -14,6 +14,7 @@ Only in CI's PostgreSQL + Redis run, and only where nginx is installed (`make sy
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -166,6 +167,7 @@ def prod(demo_transactional):
     finally:
         server.stop()
         HUEY.flush()
+        shutil.rmtree(server.run, ignore_errors=True)  # a failure's message carries the logs
 
 
 def test_two_web_processes_and_two_consumers_behind_nginx(prod, browser):
@@ -208,7 +210,7 @@ def test_two_web_processes_and_two_consumers_behind_nginx(prod, browser):
     for runner, idle in (("worker-1", "worker-2"), ("worker-2", "worker-1")):
         title, mark = f"Phòng chống bão — đợt do {runner}", last_notification()
         with frozen(prod.pid(idle)):
-            directive = run_in_thread(lambda: approve(issue(drafter, units, title=title), leader))
+            directive = run_in_thread(lambda t=title: approve(issue(drafter, units, title=t), leader))
             assert directive.status == Directive.Status.FANNING_OUT
             wait_for(lambda d=directive: Assignment.objects.filter(directive=d).count() == len(units),
                      timeout=60, what=f"{runner} to fan the directive out", prod=prod)
