@@ -398,3 +398,12 @@ def test_the_2025_demo_with_10000_assignments(client, demo):
     across = client.get(reverse("air_calendar:bulletin", args=[plan.bulletin_id])).content.decode()
     schedule = selectors.bulletin_schedule(Bulletin.objects.get(pk=plan.bulletin_id))
     assert schedule.units_planned > 100 and f"{schedule.units_planned} đơn vị đã có lịch phát" in across
+
+
+def test_the_sample_removes_its_air_plans(demo):
+    from dashboard.sample import work_sample_delete
+
+    mine = _schedule(_bulletin("Không phải mẫu"), URBAN_COMMUNE, hanoi(2025, 6, 17, 6))
+    assert work_sample_create(assignments=600, structure=Structure.Y2025, now=NOW, seed=3).plans > 0
+    work_sample_delete()
+    assert list(AirPlan.objects.all()) == [mine]
