@@ -28,6 +28,10 @@ HOME_ACTIONS: list[HomeAction] = [
     HomeAction(_("Bảng điều hành"), _("Tiến độ mọi đơn vị theo kỳ, minh chứng phát sóng, độ phủ kế hoạch, "
                                       "việc quá hạn, bản đồ; xuất Excel."),
                "dashboard:index", (Role.MANAGER, Role.DIRECTOR, Role.DEPUTY_DIRECTOR), "insights", by_role_only=True),
+    HomeAction(_("Lịch phát sóng"), _("Lịch phát trong tuần của xã/phường: giờ phát, thời lượng, cảnh báo khi vượt "
+                                      "giới hạn buổi phát; tải về lịch iCalendar."),
+               "air_calendar:week", (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.MANAGER, Role.DIRECTOR,
+                                     Role.DEPUTY_DIRECTOR), "calendar_month", by_role_only=True),
     HomeAction(_("Danh bạ đơn vị"), _("Cây tổ chức: Sở, các đơn vị hành chính và người phụ trách."),
                "org:unit:index", EVERYONE, "account_tree"),
     HomeAction(_("Bản tin phát thanh"), _("Soạn bản tin, trình Ban biên tập, theo dõi duyệt, âm thanh và phát hành."),

@@ -8,7 +8,7 @@ from viewflow.utils import Icon
 from api import urls as api_urls
 from coordination import urls as coordination_urls
 from dashboard import urls as dashboard_urls
-from dashboard.access import may_see_dashboard
+from dashboard.access import may_see_dashboard, may_use_air_calendar
 from editorial.viewsets import EditorialApp
 from notifications.viewsets import NotificationsApp
 from ops import admin_views as ops_admin
@@ -27,6 +27,20 @@ admin.site.site_title = "Quản trị TTCS"
 admin.site.index_title = "Quản trị hệ thống"
 
 
+class AirCalendarApp(Application):
+    """The air-schedule calendar (/dashboard/calendar/): a unit's week, its iCalendar export, a bulletin across
+    units. Its own app because commune and district officers open it as well as the managers."""
+
+    title = "Lịch phát sóng"
+    icon = Icon("calendar_month")
+    app_name = "air_calendar"
+    menu_template_name = "dashboard/calendar_menu.html"
+    urlpatterns = dashboard_urls.calendar_urlpatterns
+
+    def has_view_permission(self, user, obj=None):
+        return not user.is_authenticated or may_use_air_calendar(user)
+
+
 class TTCSSite(Site):
     """Viewflow's Material shell; its index is our per-role home page instead of a redirect."""
 
@@ -40,6 +54,7 @@ class TTCSSite(Site):
     # Periodic reports keep the paths they had as part of coordination (bookmarks, links sent before).
     reporting_path = route("coordination/reports/", ReportingApp())
     work_path = route("hop-viec/", WorkApp())
+    air_calendar_path = route("dashboard/calendar/", AirCalendarApp())
 
 
 class CoordinationApp(Application):

@@ -2,7 +2,10 @@
 to the units of a structure, written in bulk (bulk_create: no signals, no history rows, no flow tasks). Part of
 the directives are bulletins' broadcasts (a published bulletin on a plan topic whose process names the directive),
 part of those confirmed by play logs (the automatic account's REPORTED event); late open work carries the
-deadline engine's events up to the escalation step its lateness reached. Deterministic for a given seed.
+deadline engine's events up to the escalation step its lateness reached. A unit that received a bulletin's
+broadcast gave the time it will air it (`report_figures["planned_air_at"]`, the air-schedule calendar); two units
+in three have IP clusters, whose air plan carries that time (an emergency's plays at once). Deterministic for a
+given seed.
 
 Only for a demo or test database: it writes rows that no flow drives (`manage.py dashboard_sample`)."""
 
@@ -10,13 +13,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
+from broadcast.models import AirPlan
 from coordination.models import Assignment, AssignmentEvent, Directive, Urgency
 from editorial.models import Bulletin, PlanTopic, Priority
 from org.models import Structure, Unit, UnitKind, User
@@ -25,6 +30,7 @@ from workflows.bulletin.flow import BulletinFlow
 
 SAMPLE_TITLE_PREFIX = "[Mẫu] "
 ISSUERS = ("SVHTT-TTBCXB", "SVHTT-TTS")
+AIR_SLOTS = ((6, 0), (6, 30), (11, 0), (17, 0), (17, 30))  # when communes air their bulletins
 
 
 @dataclass
@@ -33,6 +39,7 @@ class SampleResult:
     assignments: int
     bulletins: int
     events: int
+    plans: int = 0
 
 
 def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
@@ -96,7 +103,20 @@ def work_sample_create(*, assignments: int, structure: str, now: datetime, year:
         unit = units[i % len(units)]
         rows.append(_assignment(rng, directive, unit, now))
         plans.append(directive.pk in broadcast_ids)
+    # the air times come from a random stream of their own: the work above is the same with or without them
+    air_rng = random.Random(seed + 1)
+    bulletin_by_directive = {bulletin_of[k].pk: b for k, b in enumerate(bulletins)}
+    for assignment, is_broadcast in zip(rows, plans, strict=True):
+        bulletin = bulletin_by_directive.get(assignment.directive_id) if is_broadcast else None
+        if bulletin is not None and bulletin.priority != Priority.EMERGENCY and assignment.received_at:
+            assignment.report_figures = {"planned_air_at": _air_time(air_rng, assignment.received_at).isoformat()}
     Assignment.objects.bulk_create(rows, batch_size=2000)
+    with_clusters = {u.pk for u in units if air_rng.random() < 2 / 3}
+    air_plans = [_air_plan(air_rng, a, bulletin_by_directive[a.directive_id]) for a, is_broadcast in
+                 zip(rows, plans, strict=True) if is_broadcast and a.unit_id in with_clusters
+                 and (a.report_figures.get("planned_air_at") or
+                      bulletin_by_directive[a.directive_id].priority == Priority.EMERGENCY)]
+    AirPlan.objects.bulk_create(air_plans, batch_size=2000)
 
     events = []
     policy_parent, policy_issuer = timedelta(hours=24), timedelta(hours=48)
@@ -116,7 +136,28 @@ def work_sample_create(*, assignments: int, structure: str, now: datetime, year:
                        for key, kind in keys]
     AssignmentEvent.objects.bulk_create(events, batch_size=5000)
     return SampleResult(directives=len(directives), assignments=len(rows), bulletins=len(bulletins),
-                        events=len(events))
+                        events=len(events), plans=len(air_plans))
+
+
+def _air_time(rng: random.Random, received_at: datetime) -> datetime:
+    """A slot on the day after receipt or the one after that, Hanoi time."""
+    hour, minute = rng.choice(AIR_SLOTS)
+    day = timezone.localtime(received_at).date() + timedelta(days=rng.randrange(1, 3))
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _air_plan(rng: random.Random, assignment: Assignment, bulletin: Bulletin) -> AirPlan:
+    emergency = bulletin.priority == Priority.EMERGENCY
+    at = assignment.created_at if emergency else datetime.fromisoformat(assignment.report_figures["planned_air_at"])
+    played = assignment.reported_at is not None
+    return AirPlan(
+        unit_id=assignment.unit_id, bulletin_id=bulletin.pk, revision=1, assignment_id=assignment.pk,
+        title=bulletin.title, priority=bulletin.priority, audio_url="sample",
+        kind=AirPlan.Kind.PLAY_NOW if emergency else AirPlan.Kind.SCHEDULED,
+        times=[timezone.localtime(at).isoformat()], repetitions=rng.choice((1, 1, 2)),
+        duration_seconds=float(rng.randrange(120, 900)), created_at=assignment.received_at or assignment.created_at,
+        status=AirPlan.Status.PLAYED if played else AirPlan.Status.SENT,
+        confirmed_at=assignment.reported_at if played else None)
 
 
 def _assignment(rng: random.Random, directive: Directive, unit: Unit, now: datetime) -> Assignment:
@@ -149,6 +190,7 @@ def work_sample_delete() -> int:
     directives = Directive.objects.filter(title__startswith=SAMPLE_TITLE_PREFIX)
     count = Assignment.objects.filter(directive__in=directives).count()
     bulletins = Bulletin.objects.filter(title__startswith=SAMPLE_TITLE_PREFIX)
+    AirPlan.objects.filter(bulletin_id__in=bulletins.values("pk")).delete()
     Process.objects.filter(flow_class=BulletinFlow, artifact_object_id__in=bulletins.values("pk")).delete()
     bulletins.delete()
     directives.delete()

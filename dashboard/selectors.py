@@ -1,6 +1,7 @@
 """The managers' reads across apps: per-unit progress over a period, broadcast proof, plan coverage by month,
-the overdue list, the slowest units and the map's points. Every figure is an aggregate computed in the database
-(GROUP BY unit, topic or month); a page costs the same number of queries whatever the number of assignments.
+the overdue list, the slowest units, the map's points and the air-schedule calendar. Every figure is an aggregate
+computed in the database (GROUP BY unit, topic or month); a page costs the same number of queries whatever the
+number of assignments (the calendar reads one unit's schedules, or one bulletin's, in a fixed number of queries).
 
 A directive is a bulletin's broadcast when the bulletin's process names it (`Process.data["directive_id"]`,
 written by workflows/bulletin when it publishes); that link gives a directive its plan topic. A broadcast
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from django.db.models import (
@@ -28,18 +30,23 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Process
 
+from broadcast.models import AirPlan
 from coordination.models import Assignment, AssignmentEvent, Urgency
-from editorial.models import Bulletin, PlanTopic
+from editorial.models import BroadcastLimit, Bulletin, PlanTopic
+from editorial.rules import format_duration
+from org import selectors as org_selectors
 from org.models import Structure, Unit, UnitKind, UnitSuccession
 from org.services import MACHINE_USERNAME
 from org.succession import succession_2025
@@ -452,3 +459,316 @@ def measure_colour(measure: str, value: float | None) -> str:
     else:
         index = 0 if value >= .9 else 1 if value >= .75 else 2 if value >= .5 else 3 if value >= .25 else 4
     return PALETTE[index]
+
+
+# --- the air-schedule calendar ---------------------------------------------------------------------------------------
+
+# Airings that start less than this after the previous one ends make one session (buổi phát).
+SESSION_GAP = timedelta(minutes=30)
+WEEKDAYS = (gettext_lazy("Thứ Hai"), gettext_lazy("Thứ Ba"), gettext_lazy("Thứ Tư"), gettext_lazy("Thứ Năm"),
+            gettext_lazy("Thứ Sáu"), gettext_lazy("Thứ Bảy"), gettext_lazy("Chủ nhật"))
+FROM_PLAN, FROM_ASSIGNMENT = "plan", "assignment"
+
+
+@dataclass
+class Airing:
+    """One planned airing of a bulletin by a unit: a time of its loudspeaker schedule (an air plan), or, for a unit
+    without IP clusters, the time it gave when it received the broadcast directive."""
+
+    unit: Unit
+    start: datetime  # Hanoi time
+    seconds: float  # the recording times its repetitions (a plan); the bulletin's estimate (a given time)
+    title: str
+    source: str  # FROM_PLAN or FROM_ASSIGNMENT
+    status: str  # the plan's or the assignment's, as shown
+    uid: str  # the same in every export: the plan and the moment, or the assignment
+    bulletin_id: int | None = None
+    emergency: bool = False  # played at once ("phát ngay"): not held to the session limits
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(seconds=self.seconds)
+
+    @property
+    def duration(self) -> str:
+        return format_duration(self.seconds) if self.seconds else "—"
+
+    @property
+    def source_label(self) -> str:
+        if self.emergency:
+            return _("Phát ngay (khẩn cấp)")
+        return _("Lịch cụm loa") if self.source == FROM_PLAN else _("Thời điểm đơn vị báo khi tiếp nhận")
+
+
+@dataclass
+class Session:
+    airings: list[Airing]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> datetime:
+        return self.airings[0].start
+
+    @property
+    def end(self) -> datetime:
+        return max(a.end for a in self.airings)
+
+    @property
+    def seconds(self) -> float:
+        return sum(a.seconds for a in self.airings)
+
+    @property
+    def duration(self) -> str:
+        return format_duration(self.seconds) if self.seconds else "—"
+
+    @property
+    def emergency(self) -> bool:
+        return self.airings[0].emergency
+
+
+@dataclass
+class Day:
+    day: date
+    airings: list[Airing]
+    sessions: list[Session] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{WEEKDAYS[self.day.weekday()]} {self.day:%d/%m/%Y}"
+
+
+@dataclass
+class WeekSchedule:
+    unit: Unit
+    monday: date
+    days: list[Day]
+    limit: BroadcastLimit | None  # None for a district (the limits are a commune station's)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def airings(self) -> list[Airing]:
+        return [a for d in self.days for a in d.airings]
+
+    @property
+    def iso(self) -> str:
+        return iso_week(self.monday)
+
+    @property
+    def label(self) -> str:
+        year, week, _day = self.monday.isocalendar()
+        return _("Tuần %(w)s/%(y)s (%(first)s – %(last)s)") % {
+            "w": week, "y": year, "first": f"{self.monday:%d/%m/%Y}",
+            "last": f"{self.monday + timedelta(days=6):%d/%m/%Y}"}
+
+
+def week_monday(text: str | None, today: date) -> date:
+    """The Monday of an ISO week written "2025-W25"; the week of `today` when the text is not one."""
+    match = re.fullmatch(r"(\d{4})-W(\d{1,2})", (text or "").strip())
+    if match and 2000 <= int(match[1]) <= 2100:
+        try:
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            pass
+    return today - timedelta(days=today.weekday())
+
+
+def iso_week(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _hanoi(text) -> datetime | None:
+    try:
+        moment = parse_datetime(str(text or ""))
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return timezone.localtime(timezone.make_aware(moment) if timezone.is_naive(moment) else moment)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day`, Hanoi time."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _plan_airings(plans, start: datetime | None = None, end: datetime | None = None) -> list[Airing]:
+    airings = []
+    for plan in plans:
+        for text in plan.times or []:
+            moment = _hanoi(text)
+            if moment is None or (start is not None and not start <= moment < end):
+                continue
+            airings.append(Airing(
+                unit=plan.unit, start=moment, seconds=plan.duration_seconds * max(1, plan.repetitions),
+                title=plan.title, source=FROM_PLAN, status=plan.get_status_display(),
+                uid=f"airplan-{plan.pk}-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}", bulletin_id=plan.bulletin_id,
+                emergency=plan.kind == AirPlan.Kind.PLAY_NOW))
+    return airings
+
+
+def _given_time() -> Cast:
+    """The time a unit gave on receipt (coordination's assignment_acknowledge), as ISO text (a text, not a JSON
+    value, so that it compares as text)."""
+    return Cast(KT("report_figures__planned_air_at"), TextField())
+
+
+def _given_times(assignments: QuerySet[Assignment], plans: QuerySet[AirPlan]) -> QuerySet[Assignment]:
+    """The assignments (not cancelled) with the time their unit gave on receipt (`planned`, ISO text), except
+    those a loudspeaker schedule carries already (the plan is the better source: it has the recording's length)."""
+    covered = plans.filter(assignment_id__isnull=False).values("assignment_id")
+    return (assignments.exclude(status=Assignment.Status.CANCELLED).exclude(pk__in=covered)
+            .annotate(planned=_given_time()).filter(planned__isnull=False))
+
+
+def _assignment_airing(assignment: Assignment, moment: datetime, bulletin: Bulletin | None) -> Airing:
+    return Airing(
+        unit=assignment.unit, start=moment, seconds=bulletin.estimated_air_seconds if bulletin else 0,
+        title=bulletin.title if bulletin else assignment.directive.title, source=FROM_ASSIGNMENT,
+        status=assignment.get_status_display(), uid=f"assignment-{assignment.pk}",
+        bulletin_id=bulletin.pk if bulletin else None)
+
+
+def unit_airings(unit: Unit, start: datetime, end: datetime) -> list[Airing]:
+    """What the unit plans to air in [start, end), by time: its loudspeaker schedules (withdrawn ones left out) and
+    the times it gave for broadcasts its clusters do not carry. Three queries whatever the number of rows."""
+    plans = AirPlan.objects.filter(unit=unit).exclude(status=AirPlan.Status.WITHDRAWN)
+    fetched = list(plans.select_related("unit").order_by("pk"))
+    scheduled = {p.bulletin_id for p in fetched}
+    airings = _plan_airings(fetched, start, end)
+    # ISO text compares as text by its date; a day either side covers any offset, the exact test is in Python
+    given = list(_given_times(Assignment.objects.filter(unit=unit), plans)
+                 .filter(planned__gte=(start - timedelta(days=1)).date().isoformat(),
+                         planned__lt=(end + timedelta(days=1)).date().isoformat())
+                 .annotate(bulletin_ref=Subquery(_bulletin_processes().filter(directive_ref=OuterRef("directive_id"))
+                                                 .order_by("-pk").values("artifact_object_id")[:1]))
+                 .select_related("unit", "directive"))
+    bulletins = Bulletin.objects.only("pk", "title", "estimated_air_seconds").in_bulk(
+        {a.bulletin_ref for a in given if a.bulletin_ref}) if given else {}
+    for assignment in given:
+        moment = _hanoi(assignment.planned)
+        if moment is not None and start <= moment < end and assignment.bulletin_ref not in scheduled:
+            airings.append(_assignment_airing(assignment, moment, bulletins.get(assignment.bulletin_ref)))
+    return sorted(airings, key=lambda a: (a.start, a.title, a.uid))
+
+
+def limit_of(unit: Unit, limits: dict[str, BroadcastLimit]) -> BroadcastLimit | None:
+    """A commune's limits: an urban ward's or town's, or a rural commune's (a district has no station rule)."""
+    if unit.kind != UnitKind.COMMUNE:
+        return None
+    return limits[BroadcastLimit.Area.URBAN if unit.is_urban else BroadcastLimit.Area.RURAL]
+
+
+def sessions_of(airings: list[Airing]) -> list[Session]:
+    """Airings (by time) in sessions: one starting less than SESSION_GAP after the session's end joins it; an
+    emergency's "play now" is a session of its own."""
+    sessions: list[Session] = []
+    for airing in airings:
+        last = sessions[-1] if sessions else None
+        if last is None or airing.emergency or last.emergency or airing.start - last.end >= SESSION_GAP:
+            sessions.append(Session([airing]))
+        else:
+            last.airings.append(airing)
+    return sessions
+
+
+def limit_warnings(days: list[Day], limit: BroadcastLimit | None) -> list[str]:
+    """Hanoi's rules as warnings (Vietnamese) on the sessions and days that break them; returns the week's own.
+    Emergencies are left out: they play whatever the rules say."""
+    if limit is None:
+        return []
+    area = limit.get_area_display()
+    aired_days = 0
+    for day in days:
+        sessions = [s for s in day.sessions if not s.emergency]
+        aired_days += bool(sessions)
+        for session in sessions:
+            if session.seconds > limit.max_minutes_per_session * 60:
+                session.warnings.append(
+                    _("Buổi phát %(start)s–%(end)s dài %(duration)s, vượt giới hạn %(limit)d phút mỗi buổi ở "
+                      "%(area)s.") % {"start": f"{session.start:%H:%M}", "end": f"{session.end:%H:%M}",
+                                      "duration": format_duration(session.seconds),
+                                      "limit": limit.max_minutes_per_session, "area": area})
+        if limit.sessions_per_day and len(sessions) > limit.sessions_per_day:
+            day.warnings.append(_("%(n)d buổi phát trong ngày, vượt giới hạn %(limit)d buổi mỗi ngày ở %(area)s.")
+                                % {"n": len(sessions), "limit": limit.sessions_per_day, "area": area})
+    if limit.days_per_week and aired_days > limit.days_per_week:
+        return [_("Phát %(n)d ngày trong tuần, vượt giới hạn %(limit)d ngày mỗi tuần ở %(area)s.")
+                % {"n": aired_days, "limit": limit.days_per_week, "area": area}]
+    return []
+
+
+def unit_week(unit: Unit, monday: date) -> WeekSchedule:
+    """The unit's week from Monday, day by day and session by session, with the limits' warnings. Four queries."""
+    start = day_start(monday)
+    airings = unit_airings(unit, start, day_start(monday + timedelta(days=7)))
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        of_day = [a for a in airings if a.start.date() == day]
+        days.append(Day(day, of_day, sessions_of(of_day)))
+    limit = limit_of(unit, BroadcastLimit.current())
+    return WeekSchedule(unit=unit, monday=monday, days=days, limit=limit, warnings=limit_warnings(days, limit))
+
+
+@dataclass
+class BulletinSchedule:
+    bulletin: Bulletin
+    days: list[Day]
+    units_planned: int
+    units_without_time: int  # broadcast assignments with neither a schedule nor a given time
+
+
+def bulletin_schedule(bulletin: Bulletin) -> BulletinSchedule:
+    """When each unit plans to air one bulletin, day by day across units: its loudspeaker schedules and the times
+    units gave for its broadcast directives; an airing longer than its unit's session limit carries a warning.
+    Three queries whatever the number of units."""
+    plans = AirPlan.objects.filter(bulletin_id=bulletin.pk).exclude(status=AirPlan.Status.WITHDRAWN)
+    airings = _plan_airings(plans.select_related("unit", "unit__parent").order_by("pk"))
+    directives = _bulletin_processes().filter(artifact_object_id=bulletin.pk).values("directive_ref")
+    scheduled = {a.unit.pk for a in airings}
+    planned_units = set(scheduled)
+    assignments = (Assignment.objects.filter(directive_id__in=directives).exclude(status=Assignment.Status.CANCELLED)
+                   .exclude(pk__in=plans.filter(assignment_id__isnull=False).values("assignment_id"))
+                   .annotate(planned=_given_time()).select_related("unit", "unit__parent"))
+    without_time = 0
+    for assignment in assignments:
+        moment = _hanoi(assignment.planned)
+        if assignment.unit_id in scheduled:
+            continue  # its clusters' schedule says when (an emergency's plan comes before its assignment)
+        if moment is not None:
+            airings.append(_assignment_airing(assignment, moment, bulletin))
+            planned_units.add(assignment.unit_id)
+        else:
+            without_time += 1
+    limits = BroadcastLimit.current()
+    for airing in airings:
+        limit = limit_of(airing.unit, limits)
+        if limit and not airing.emergency and airing.seconds > limit.max_minutes_per_session * 60:
+            airing.warnings.append(_("Dài %(duration)s, vượt giới hạn %(limit)d phút mỗi buổi ở %(area)s.") % {
+                "duration": format_duration(airing.seconds), "limit": limit.max_minutes_per_session,
+                "area": limit.get_area_display()})
+    airings.sort(key=lambda a: (a.start, a.unit.path, a.uid))
+    days: dict[date, list[Airing]] = {}
+    for airing in airings:
+        days.setdefault(airing.start.date(), []).append(airing)
+    return BulletinSchedule(bulletin=bulletin, days=[Day(d, rows) for d, rows in days.items()],
+                            units_planned=len(planned_units), units_without_time=without_time)
+
+
+def calendar_units(user) -> QuerySet[Unit]:
+    """The districts and communes of the structure in force whose calendar the reader may open (the unit
+    directory's rule: their own, those under them, every one for a manager or leader)."""
+    return (org_selectors.units_visible_to(user).filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE],
+                                                         structure=org_selectors.structure_in_force(),
+                                                         is_active=True)
+            .select_related("parent").order_by("path"))
+
+
+def own_calendar_unit(user) -> Unit | None:
+    """The district or commune the reader works for (a commune officer's calendar opens on it)."""
+    return (org_selectors.units_acted_for(user).filter(kind__in=[UnitKind.DISTRICT, UnitKind.COMMUNE],
+                                                       is_active=True)
+            .select_related("parent").order_by("kind", "path").first())  # a commune before a district

@@ -1,20 +1,27 @@
-"""The managers' dashboard, its XLSX export and the map: thin views over dashboard.selectors; access.py says who."""
+"""The managers' dashboard, its XLSX export, the map and the air-schedule calendar (a unit's week, its iCalendar
+export, a bulletin across units): thin views over dashboard.selectors; access.py says who."""
+
+import re
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.http import xlsx_response
-from org.models import Structure
+from editorial.models import Bulletin
+from org.models import Structure, Unit
 
 from . import access, selectors
 from .exports import dashboard_xlsx
 from .forms import DashboardFilterForm
+from .ical import air_calendar_ics
 
 OVERDUE_PAGE_SIZE = 50
 MONTHS = [f"T{m}" for m in range(1, 13)]
@@ -139,3 +146,85 @@ def unit_map(request):
         "dashboard_query": _query(request, measure=None),
         "show_district": filters.structure == Structure.Y2025,
     })
+
+
+# --- the air-schedule calendar ---------------------------------------------------------------------------------------
+
+EXPORT_WEEKS = 8  # the iCalendar export: the week shown and the seven after it
+
+
+def _calendar_allowed(request) -> None:
+    if not access.may_use_air_calendar(request.user):
+        raise PermissionDenied(_("Lịch phát sóng dành cho cán bộ xã/phường, quận/huyện và cán bộ quản lý của Sở."))
+
+
+def _calendar_unit(request) -> Unit | None:
+    """The unit asked for (?unit=id), 403 when the reader may not see its calendar; without one, the reader's own."""
+    raw = request.GET.get("unit", "").strip()
+    if not raw:
+        return selectors.own_calendar_unit(request.user)
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=int(raw))
+    if not access.may_see_unit_calendar(request.user, unit):
+        raise PermissionDenied(_("Bạn không xem được lịch phát sóng của đơn vị này."))
+    return unit
+
+
+def _calendar_query(unit: Unit | None, monday) -> str:
+    params = {"week": selectors.iso_week(monday)}
+    if unit is not None:
+        params = {"unit": unit.pk, **params}
+    return "&".join(f"{k}={v}" for k, v in params.items())
+
+
+@login_required
+@require_GET
+def air_calendar(request):
+    _calendar_allowed(request)
+    unit = _calendar_unit(request)
+    monday = selectors.week_monday(request.GET.get("week"), timezone.localdate())
+    units = list(selectors.calendar_units(request.user))
+    if unit is not None and unit.pk not in {u.pk for u in units}:
+        units.insert(0, unit)  # a unit of a past structure, opened by its id
+    across = access.may_see_bulletin_calendar(request.user)
+    week = selectors.unit_week(unit, monday) if unit is not None else None
+    return render(request, "dashboard/calendar.html", {
+        "week": week, "unit": unit, "units": units, "week_iso": selectors.iso_week(monday),
+        "week_label": week.label if week else "",
+        "previous_query": _calendar_query(unit, monday - timedelta(days=7)),
+        "next_query": _calendar_query(unit, monday + timedelta(days=7)),
+        "this_week_query": _calendar_query(unit, selectors.week_monday(None, timezone.localdate())),
+        "export_query": _calendar_query(unit, monday), "export_weeks": EXPORT_WEEKS,
+        "bulletin_links": across, "show_dashboard": access.may_see_dashboard(request.user),
+    })
+
+
+@login_required
+@require_GET
+def air_calendar_export(request):
+    _calendar_allowed(request)
+    unit = _calendar_unit(request)
+    if unit is None:
+        raise Http404
+    monday = selectors.week_monday(request.GET.get("week"), timezone.localdate())
+    airings = selectors.unit_airings(unit, selectors.day_start(monday),
+                                     selectors.day_start(monday + timedelta(weeks=EXPORT_WEEKS)))
+    response = HttpResponse(air_calendar_ics(unit, airings, now=timezone.now()),
+                            content_type="text/calendar; charset=utf-8")
+    code = re.sub(r"[^\w-]", "", unit.code, flags=re.ASCII) or unit.pk
+    response["Content-Disposition"] = f'attachment; filename="lich-phat-{code}-{selectors.iso_week(monday)}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def bulletin_air_calendar(request, pk: int):
+    if not access.may_see_bulletin_calendar(request.user):
+        raise PermissionDenied(_("Trang này dành cho cán bộ quản lý và Lãnh đạo Sở."))
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    schedule = selectors.bulletin_schedule(bulletin)
+    days = [(day, [(a, _calendar_query(a.unit, selectors.week_monday(None, a.start.date()))) for a in day.airings])
+            for day in schedule.days]
+    return render(request, "dashboard/calendar_bulletin.html", {
+        "bulletin": bulletin, "schedule": schedule, "days": days, "show_dashboard": True})

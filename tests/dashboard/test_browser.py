@@ -59,3 +59,39 @@ def test_dashboard_and_map_in_the_browser(asgi_live_server, browser, sample_10k,
             page.wait_for_url(f"**/org/unit/{unit_pk}/**")
         assert errors == []
         context.close()
+
+
+def test_the_air_calendar_in_the_browser(asgi_live_server, browser, demo_transactional, tmp_path):
+    """A ward's week with a warned day and session, and a bulletin across units, at desktop and phone width."""
+    from tests.cast import URBAN_COMMUNE
+    from tests.clock import hanoi
+    from tests.dashboard.test_calendar import WEEK, _assignment, _bulletin, _schedule
+
+    law = _bulletin("Luật Thủ đô 2024 và các nghị quyết của HĐND Thành phố", seconds=20 * 60)
+    _schedule(law, URBAN_COMMUNE, hanoi(2025, 6, 17, 6), seconds=18 * 60)
+    morning = _bulletin("Phòng chống thiên tai mùa mưa bão")
+    _schedule(morning, URBAN_COMMUNE, hanoi(2025, 6, 16, 6), hanoi(2025, 6, 16, 11), hanoi(2025, 6, 16, 17, 30))
+    _assignment(law, "xa_minh_phu", hanoi(2025, 6, 18, 17))
+    folder = _shots(tmp_path)
+    errors = []
+    for name, viewport in SIZES.items():
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        page = log_in(context, asgi_live_server, URBAN_COMMUNE)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{asgi_live_server.url}/dashboard/calendar/?week={WEEK}")
+        assert page.locator(".ttcs-cal-warning").count() == 2
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1, name
+        page.screenshot(path=str(folder / f"calendar-{name}.png"), full_page=name == "desktop")
+        page.locator("#next-week").click()
+        page.wait_for_url("**week=2025-W26")
+        context.close()
+
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        page = log_in(context, asgi_live_server, MANAGER)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{asgi_live_server.url}/dashboard/calendar/bulletin/{law.pk}/")
+        assert page.locator("#bulletin-calendar tbody tr").count() == 4  # two days, one unit each
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1, name
+        page.screenshot(path=str(folder / f"calendar-bulletin-{name}.png"))
+        context.close()
+    assert errors == []

@@ -274,6 +274,8 @@ def _bindings(pattern: Pattern, s: Scenario) -> list[dict]:
         if "attachment_pk" in params:
             bindings = []  # the scenario's bulletins have no attachments (file kinds are another test's)
         return bindings
+    if route.startswith("dashboard/calendar/bulletin/"):  # a bulletin's air times across units
+        return [{"pk": pk} for pk in s.bulletin_ids]
     if route.startswith("editorial/audio/"):
         return [{"audio_pk": pk} for pk in s.audio_ids]
     if route.startswith("phan-anh/theo-doi/"):

@@ -26,4 +26,4 @@ class Command(BaseCommand):
         result = work_sample_create(assignments=assignments, now=timezone.now(),
                                     structure=structure or org_selectors.structure_in_force())
         self.stdout.write(f"Đã tạo {result.directives} văn bản, {result.assignments} nhiệm vụ, "
-                          f"{result.bulletins} bản tin, {result.events} sự kiện.")
+                          f"{result.bulletins} bản tin, {result.events} sự kiện, {result.plans} lịch phát cụm loa.")
