@@ -209,7 +209,10 @@ def _queries(client, name, params) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("name", ["dashboard:index", "dashboard:map", "dashboard:export"])
-def test_query_count_does_not_grow_with_assignments(client, demo, name):
+def test_query_count_does_not_grow_with_assignments(client, demo, name, monkeypatch):
+    # The structure in force is cached 5 s per process; a loaded machine can take longer than that between the
+    # warm-up and the measured request. Kept for the test: it measures the page, not the cache's refills.
+    monkeypatch.setattr("org.selectors.STRUCTURE_CACHE_SECONDS", 3600.0)
     client.force_login(person(MANAGER))
     params = {"period": "year", "year": 2025}
     work_sample_create(assignments=1_000, structure=Structure.Y2025, now=NOW, seed=1)
