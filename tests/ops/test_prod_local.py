@@ -13,7 +13,6 @@ PostgreSQL database and Redis. Browsers of commune officers connect through ngin
 Only in CI's PostgreSQL + Redis run, and only where nginx is installed (`make system-test` installs it)."""
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -33,7 +32,7 @@ from notifications.testing import database_url
 from org.models import Structure, Unit, User
 from tests.conftest import requires_postgres
 from tests.editorial.helpers import draft
-from tests.live import TIMEOUT_MS, run_in_thread
+from tests.live import log_in, run_in_thread
 from tests.workflows.directive.helpers import approve, issue
 
 NGINX = Path("/usr/sbin/nginx")
@@ -112,17 +111,6 @@ def production_passwords(usernames):
         user.save(update_fields=["password"])
 
 
-def log_in(browser, prod, username):
-    page = browser.new_context().new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{prod.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.locator("form [type=submit]").first.click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
-    return page
-
-
 def live(page) -> bool:
     return page.evaluate("() => !!window.ttcsNotifications && window.ttcsNotifications.state().mode === 'live'")
 
@@ -179,7 +167,7 @@ def test_two_web_processes_and_two_consumers_behind_nginx(prod, browser):
     pages = []  # (page, officer)
     for attempt in range(16):
         name = OFFICERS[attempt % len(OFFICERS)]
-        page = log_in(browser, prod, name)
+        page = log_in(browser.new_context(), prod, name)
         wait_for(lambda page=page: live(page), timeout=20, what="the page's socket", prod=prod)
         pages.append((page, officers[name]))
         if attempt >= len(OFFICERS) - 1 and all(prod.sockets_on(p) for p in prod.web):
@@ -219,7 +207,7 @@ def test_two_web_processes_and_two_consumers_behind_nginx(prod, browser):
 
     # 2. Files: uploaded through nginx to one daphne, downloaded through either, only by who may.
     bulletin = run_in_thread(draft)
-    author = log_in(browser, prod, "phongtt")
+    author = log_in(browser.new_context(), prod, "phongtt")
     author.goto(f"{prod.url}{reverse('editorial:bulletin_edit', args=[bulletin.pk])}")
     author.set_input_files("input[name=attachments]", files=[{"name": "anh.png", "mimeType": "image/png",
                                                                "buffer": PNG}])
