@@ -5,6 +5,7 @@ body: 409), needs write access and a unit in scope."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from api.models import ApiClient, IdempotentAnswer
@@ -12,12 +13,20 @@ from broadcast import services as broadcast
 from broadcast.models import AirPlan, Cluster, PlayLog
 from coordination.models import Assignment, AssignmentEvent
 from tests.cast import person, unit
+from tests.clock import hanoi
 from tests.editorial.helpers import communes
 from tests.workflows.bulletin.helpers import published_bulletin
 from tests.workflows.directive.helpers import open_task
 from workflows import engine
 from workflows.directive import steps as directive_steps
 from workflows.directive.flow import UnitAssignmentFlow
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every write here carries a time set from now (planned and aired times, play logs, heartbeats)."""
+    with time_machine.travel(hanoi(2026, 12, 2, 9), tick=False):
+        yield
 
 
 @pytest.fixture

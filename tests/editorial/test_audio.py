@@ -7,12 +7,14 @@ import wave
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from common.errors import AlreadyDone
 from editorial import services, signals
 from editorial.models import Bulletin, BulletinAudio, EditorialSettings
 from editorial.speech import estimate_air_time_seconds
+from tests.clock import hanoi
 from tests.editorial.helpers import approved, confirmed_recording, draft, fresh, recording, submit, u, upload, wav_bytes
 
 
@@ -138,6 +140,7 @@ def test_confirm_only_the_approved_revisions_audio(demo):
 
 
 @pytest.mark.parametrize("stage", ["approved", "signed_off", "scheduled"])
+@time_machine.travel(hanoi(2026, 12, 2, 9), tick=False)  # the publication time and the air window are set from now
 def test_a_text_change_after_approval_voids_the_approval_and_the_audio(demo, stage):
     from django.utils import timezone
 

@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from editorial.models import (
 )
 from editorial.zalo import FileZaloSender, ZaloOAGroupSender, ZaloSender, ZaloSendError, ZaloSendResult
 from notifications.models import Notification
+from tests.clock import hanoi
 from tests.conftest import requires_postgres
 from tests.editorial.helpers import (
     confirmed_recording,
@@ -38,6 +40,8 @@ from tests.editorial.helpers import (
 )
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+# The clock of the tests that set times from now (a publication time, an air window, a retry) or need it to move.
+NOW = hanoi(2026, 12, 2, 9)
 
 
 def test_publish_now_lists_on_the_feeds_and_notifies(demo):
@@ -72,6 +76,7 @@ def test_emergency_publication_tells_the_drafter_and_leaves_the_units_to_the_bro
     assert Notification.objects.filter(recipient__username="phongtt", kind="bulletin_published").exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_scheduled_publication_happens_once(demo):
     bulletin = signed_off()
     with pytest.raises(ValidationError):
@@ -88,6 +93,7 @@ def test_scheduled_publication_happens_once(demo):
     assert bulletin.deliveries.count() == 2
 
 
+@time_machine.travel(NOW, tick=False)
 def test_unschedule_returns_to_signed_off(demo):
     bulletin = signed_off()
     services.bulletin_schedule(bulletin=bulletin, user=u("vanphong"),
@@ -97,6 +103,7 @@ def test_unschedule_returns_to_signed_off(demo):
     assert services.bulletins_publish_due(now=timezone.now() + timezone.timedelta(days=1)) == 0
 
 
+@time_machine.travel(NOW, tick=False)
 def test_periodic_job_publishes_due_bulletins(demo):
     from editorial.tasks import publish_due_bulletins
 
@@ -108,6 +115,7 @@ def test_periodic_job_publishes_due_bulletins(demo):
     assert fresh(bulletin).status == Bulletin.Status.PUBLISHED
 
 
+@time_machine.travel(NOW, tick=False)
 def test_correction_after_publication_needs_approval_again(demo):
     bulletin = published()
     first = fresh(bulletin).published_revision
@@ -136,7 +144,8 @@ def test_correction_after_publication_needs_approval_again(demo):
         services.bulletin_sign_off(bulletin=bulletin, user=u("giamdoc"))
     confirmed_recording(bulletin)
     services.bulletin_sign_off(bulletin=bulletin, user=u("giamdoc"))
-    services.bulletin_publish(bulletin=bulletin, user=u("vanphong"))
+    with time_machine.travel(NOW + timezone.timedelta(days=1), tick=False):  # the correction goes out the next day
+        services.bulletin_publish(bulletin=bulletin, user=u("vanphong"))
     bulletin = fresh(bulletin)
     assert bulletin.published_revision == revision and bulletin.first_published_at < bulletin.published_at
     assert bulletin.deliveries.filter(revision=revision).count() == 2
@@ -148,6 +157,7 @@ def test_correction_after_publication_needs_approval_again(demo):
 # ------------------------------------------------------------------------------------------------ feeds
 
 
+@time_machine.travel(NOW, tick=False)
 def test_rss_atom_and_json_feeds(demo, client):
     bulletin = published(draft(priority=Priority.PRIORITY, air_from=timezone.now(),
                                air_until=timezone.now() + timezone.timedelta(days=2)))
@@ -268,6 +278,7 @@ class Flaky(ZaloSender):
         return ZaloSendResult(external_id="zalo-42")
 
 
+@time_machine.travel(NOW, tick=False)
 def test_retries_with_backoff_then_gives_up(demo):
     ZaloGroup.objects.create(name="Nhóm", group_id="g1")
     published()
@@ -369,6 +380,7 @@ def test_sender_from_settings(settings, tmp_path):
 
 
 @requires_postgres
+@time_machine.travel(NOW, tick=False)
 def test_concurrent_publishers_publish_once(demo_transactional):
     """The periodic job on two consumers and an Office click at the same moment: one publication."""
     bulletin = signed_off()

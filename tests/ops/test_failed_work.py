@@ -1,6 +1,7 @@
 """The failed-work page: a Zalo message that failed three times is listed with its Vietnamese error and attempts;
 "Gửi lại" sends it once (a second press changes nothing); other stuck work shows too; only operators see it."""
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from editorial.models import ZaloGroup, ZaloMessage
 from editorial.zalo import ZaloSender, ZaloSendError, ZaloSendResult
 from outreach import services as outreach
 from outreach.models import Channel, Delivery
+from tests.clock import hanoi
 from tests.editorial.helpers import published, u
 from tests.workflows.directive.helpers import unit
 
@@ -26,6 +28,7 @@ class Up(ZaloSender):
         return ZaloSendResult(external_id=f"z-{Up.sent}")
 
 
+@time_machine.travel(hanoi(2026, 12, 2, 9), tick=False)  # the message is queued, retried and due by this clock
 def test_a_zalo_send_failed_three_times_is_listed_and_retried_once(demo, admin_client, monkeypatch, settings):
     monkeypatch.setattr(services.publication, "ZALO_MAX_ATTEMPTS", 3)
     ZaloGroup.objects.create(name="Nhóm phường", group_id="g-px")
