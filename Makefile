@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
 STRUCTURE ?= current
 PORT ?= 8080
+# The suite runs in one pytest-xdist worker per core (at most 4), a test file per worker at a time (a file's
+# module fixtures, its browser and the MQTT broker's topics stay with one worker), in the order tests/conftest.py
+# gives (the longest file first). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test install system-run system-test messages lint bench clean prod-local
 
@@ -35,7 +40,7 @@ run: install system-run messages
 	$(MANAGE) serve
 
 test: install system-test messages
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,12 +5,20 @@ import os
 import tomllib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# `make test` runs the suite in one pytest-xdist worker per core (PYTEST_XDIST_WORKER=gw0, gw1, …). Each worker
+# keeps its files (var/xdist/<worker>/: huey's queue, media, outboxes) and its Redis database (below) to itself,
+# so one worker's jobs, cache.clear() or outbox never reach another's.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_WORKER:
+    VAR_DIR = VAR_DIR / "xdist" / TEST_WORKER
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -114,6 +122,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and TEST_WORKER and os.environ.get("TTCS_REDIS_WORKER") != TEST_WORKER:
+    # Worker gwN uses database N after REDIS_URL's. Written back to the environment (with a marker), so the
+    # processes a test starts inherit the shifted URL instead of shifting it again.
+    _redis = urlsplit(REDIS_URL)
+    _db = int(_redis.path.strip("/") or 0) + int(TEST_WORKER.removeprefix("gw"))
+    REDIS_URL = os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
+    os.environ["TTCS_REDIS_WORKER"] = TEST_WORKER
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

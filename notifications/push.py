@@ -28,8 +28,10 @@ RELAY_GROUP = "notifications.relays"
 # stays far below Redis' limits (a delivery is ~0.5 kB).
 BATCH = 1000
 # channels-redis forgets a group member after `group_expiry` (settings): a relay renews its membership well
-# within it, and a relay of a process that died is forgotten after it.
-REJOIN_S = 600
+# within it, and a relay of a process that died is forgotten after it. Renewing is one ZADD, so it is done
+# often: a Redis that restarted empty has forgotten every member, and a relay hears nothing until it renews
+# (it also renews at once after a failed receive, the usual sign of that restart).
+REJOIN_S = 60
 YIELD_EVERY = 50
 
 Delivery = tuple[int, dict]  # (user id, the browser's message)
@@ -143,14 +145,19 @@ class Relay:
             except Exception:  # Redis restarting, a malformed message: the relay must not die; browsers catch up
                 logger.exception("relay receive failed")
                 await asyncio.sleep(1)
+                await self._join(layer, channel)
 
     async def _rejoin(self, layer, channel: str) -> None:
         while True:
             await asyncio.sleep(REJOIN_S)
-            try:
-                await layer.group_add(RELAY_GROUP, channel)
-            except Exception:
-                logger.warning("could not renew the relay's membership", exc_info=True)
+            await self._join(layer, channel)
+
+    @staticmethod
+    async def _join(layer, channel: str) -> None:
+        try:
+            await layer.group_add(RELAY_GROUP, channel)
+        except Exception:
+            logger.warning("could not renew the relay's membership", exc_info=True)
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Relay]" = weakref.WeakKeyDictionary()

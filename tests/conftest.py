@@ -55,12 +55,61 @@ def pytest_report_header(config):
     return None
 
 
+SEEDED_DB = pytest.StashKey[object]()  # the session's django_db_blocker, once the test database is seeded
+# Fixtures after which pytest-django flushes the database (a transactional test).
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     from config.demo import seed_demo
 
     with django_db_blocker.unblock():
         seed_demo("2025")
+    request.config.stash[SEEDED_DB] = django_db_blocker
+    yield
+    del request.config.stash[SEEDED_DB]  # the test database is dropped next
+
+
+def _flushed_by(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transactional or bool(FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+# Under pytest-xdist a file runs on one worker from its first test to its last: the longest file goes first, so
+# the other workers take the rest meanwhile instead of waiting for it at the end (with --no-loadscope-reorder).
+LONGEST_FIRST = ("tests/security/test_url_sweep.py", "tests/security/test_url_sweep_leaders.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # schemathesis names its items per operation ("test_x[GET /api/v1/bulletins]") but pytest 9 builds their ids
+    # from a callspec they lack: eleven items shared one id, and pytest-xdist, which schedules by id, ran one of
+    # them. Give each the id its name says.
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        if "[" in item.name and "[" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.parent.nodeid}::{item.name}")
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: otherwise as collected
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with the database flushed: seed it again at once, so the next test finds the
+    organisation whichever kind it is. pytest-django runs every transactional test after the others, but under
+    pytest-xdist (`make test`) a worker runs whole files in turn, both kinds mixed."""
+    result = yield
+    blocker = item.config.stash.get(SEEDED_DB, None)
+    if blocker is not None and nextitem is not None and _flushed_by(item):
+        from config.demo import seed_demo
+        from org.models import User
+
+        with blocker.unblock():
+            if not User.objects.filter(username="giamdoc").exists():
+                seed_demo("2025")
+    return result
 
 
 @pytest.fixture

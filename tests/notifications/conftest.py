@@ -8,6 +8,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.test import Client
 
+from notifications.push import RELAY_GROUP
 from tests.live import run_in_thread
 
 requires_redis = pytest.mark.skipif(
@@ -16,19 +17,34 @@ requires_redis = pytest.mark.skipif(
 
 
 def clear_layer(layer) -> None:
-    """Forget groups and queued messages. channels-redis' own flush() also closes the connection pools of
-    every event loop, daphne's included, from the wrong thread: delete its keys with a client of our own."""
+    """Forget queued messages and groups, but not the membership of the relays that listen now: a relay of the
+    live server outlives a test (it listens while any socket is open) and would go deaf (notifications/push.py).
+    channels-redis' own flush() also closes the connection pools of every event loop, daphne's included, from
+    the wrong thread: delete its keys with a client of our own. The in-memory layer's flush() would orphan the
+    queue a relay waits on: empty the queues instead."""
     if hasattr(layer, "hosts") and hasattr(layer, "prefix"):
         import redis
 
+        relays = layer._group_key(RELAY_GROUP)
         for host in layer.hosts:
             client = redis.Redis.from_url(host["address"])
-            keys = list(client.scan_iter(f"{layer.prefix}*", count=1000))
+            keys = [k for k in client.scan_iter(f"{layer.prefix}*", count=1000) if k != relays]
             if keys:
                 client.delete(*keys)
             client.close()
     else:
-        run_in_thread(async_to_sync(layer.flush))
+        run_in_thread(async_to_sync(_empty_in_memory), layer)
+
+
+async def _empty_in_memory(layer) -> None:
+    async def empty():
+        for queue in layer.channels.values():
+            while not queue.empty():
+                queue.get_nowait()
+        for group in [g for g in layer.groups if g != RELAY_GROUP]:
+            del layer.groups[group]
+
+    await layer._on_serving_loop(empty)
 
 
 @pytest.fixture

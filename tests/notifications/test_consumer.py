@@ -140,3 +140,27 @@ def _user(username):
     from org.models import User
 
     return User.objects.get(username=username)
+
+
+def test_clearing_the_layer_between_tests_leaves_a_listening_relay_its_pushes(demo_transactional, user,
+                                                                               channel_layer):
+    """The `channel_layer` fixture empties the layer while the live server may still serve sockets: its relay
+    must go on hearing (tests/notifications/conftest.py)."""
+    import asyncio
+
+    from tests.notifications.conftest import clear_layer
+
+    me = user("bientap1")
+    cookie = session_cookie(me)
+
+    async def scenario():
+        tab = communicator(cookie)
+        assert (await tab.connect(timeout=5))[0]
+        await hello(tab, None)
+        await asyncio.to_thread(clear_layer, channel_layer)
+        await notify([me], kind=Kind.TASK_ASSIGNED, title="Sau khi dọn kênh")
+        pushed = await tab.receive_json_from(timeout=5)
+        assert pushed["notification"]["title"] == "Sau khi dọn kênh"
+        await tab.disconnect()
+
+    async_to_sync(scenario)()

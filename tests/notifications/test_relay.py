@@ -144,3 +144,35 @@ def test_a_malformed_message_does_not_stop_the_relay(caplog):
 
     async_to_sync(scenario)()
     assert "relay receive failed" in caplog.text
+
+
+@requires_redis
+def test_a_relay_forgotten_by_redis_hears_again_once_it_renews(monkeypatch):
+    """A Redis restarted empty (or a membership expired) forgets the relay: pushes reach nobody until the relay
+    renews its membership, which it does every REJOIN_S."""
+    import redis
+    from channels.layers import get_channel_layer
+
+    monkeypatch.setattr(push, "REJOIN_S", 0.3)
+    layer = get_channel_layer()
+
+    def forget_every_member():
+        client = redis.Redis.from_url(layer.hosts[0]["address"])
+        client.delete(layer._group_key(push.RELAY_GROUP))
+        client.close()
+
+    async def scenario():
+        relay = push.relay()
+        tab = Tab()
+        await relay.add(5, tab)
+        forget_every_member()
+        await push.send_async([(5, {"n": "lost"})])
+        await settle([tab], 1, timeout=0.1)
+        assert tab.got == []  # the situation this guards against: nobody is listening
+        await asyncio.sleep(0.6)  # the relay renews
+        await push.send_async([(5, {"n": "heard"})])
+        await settle([tab], 1)
+        assert tab.got == [{"n": "heard"}]
+        await relay.remove(5, tab)
+
+    async_to_sync(scenario)()
