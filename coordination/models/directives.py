@@ -174,7 +174,13 @@ class Assignment(models.Model):
         verbose_name_plural = _("nhiệm vụ đơn vị")
         ordering = ["unit__path"]
         constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="one_assignment_per_unit")]
-        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["directive", "status"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]), models.Index(fields=["directive", "status"]),
+            # the work a unit still owes by its deadline (the dashboard's overdue list): a scan of the open work
+            # only, however many closed assignments the years add (bench/pages.py)
+            models.Index(fields=["deadline"], name="assignment_owed_deadline_idx",
+                         condition=~models.Q(status__in=["accepted", "cancelled", "reported"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.directive} — {self.unit}"

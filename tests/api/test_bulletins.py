@@ -4,13 +4,22 @@ pull is recorded per client, bulletin and unit; the query count does not grow wi
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from api.models import BulletinPull
 from editorial import services as editorial
 from editorial.models import BulletinAttachment
 from tests.cast import unit
+from tests.clock import hanoi
 from tests.editorial.helpers import PNG, communes, draft, published, submit, upload
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every bulletin here is published now, with its air window and the pulls recorded from the clock."""
+    with time_machine.travel(hanoi(2026, 12, 2, 9), tick=False):
+        yield
 
 
 def published_to(*codenames, **fields):

@@ -4,6 +4,8 @@ and what each board showed recorded."""
 
 from datetime import timedelta
 
+import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -15,9 +17,17 @@ from config.asgi import application
 from editorial import services as editorial
 from editorial.models import BulletinAttachment
 from tests.cast import unit
+from tests.clock import hanoi
 from tests.editorial.helpers import MP4, PNG, communes, draft, published, upload
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every board shows the bulletins published now whose air window holds the clock."""
+    with time_machine.travel(hanoi(2026, 12, 2, 9), tick=False):
+        yield
 
 
 def bulletin_with_image(**fields):

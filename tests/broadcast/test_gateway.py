@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from editorial.models import Bulletin
 from notifications.models import Notification
 from org.models import Membership, Structure, Unit, UnitKind
 from tests.broadcast.helpers import publish_emergency
+from tests.clock import hanoi
 from tests.workflows.bulletin.helpers import published_bulletin
 from tests.workflows.directive.helpers import open_task
 from workflows import engine
@@ -33,6 +35,14 @@ from workflows.directive.flow import UnitAssignmentFlow
 
 BROKER = "mqtt://127.0.0.1:1883"
 N = 126
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Air times, play logs and heartbeats are set from now: a fixed start in Hanoi, the clock running (the broker's
+    keepalives, the gateway's polls and the simulator's heartbeats need time to flow)."""
+    with time_machine.travel(hanoi(2026, 12, 2, 9), tick=True):
+        yield
 
 
 @pytest.fixture

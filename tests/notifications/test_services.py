@@ -5,6 +5,7 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from django.core import mail
 from django.db import transaction
@@ -14,6 +15,7 @@ from notifications.models import Delivery, EmailMode, Kind, Level, Notification,
 from notifications.push import RELAY_GROUP
 from org.models import Unit
 from org.selectors import people_of_unit
+from tests.clock import hanoi
 
 
 class Listener:
@@ -228,6 +230,7 @@ def test_urgent_goes_by_email_right_after_commit(demo, with_email, settings, dja
     assert services.send_due_emails() == 0 and len(mail.outbox) == 1
 
 
+@time_machine.travel(hanoi(2026, 12, 2, 9), tick=False)  # the e-mail is due minutes after now, checked from now
 def test_unread_after_minutes_is_sent_once_and_only_if_still_unread(demo, with_email, settings):
     from datetime import timedelta
 

@@ -7,6 +7,7 @@ registry."""
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -18,6 +19,7 @@ from outreach import imports
 from outreach import services as outreach
 from outreach.models import Channel, Delivery, Propagandist
 from outreach.senders import Sender, SendError
+from tests.clock import hanoi
 from tests.editorial.helpers import communes, u
 from tests.reporting.helpers import COMMUNES as TEST_COMMUNES
 from tests.reporting.helpers import acknowledge as period_acknowledge
@@ -29,6 +31,10 @@ from workflows.directive.flow import UnitAssignmentFlow
 from workflows.outreach.services import deliver, receipt_link, remind
 
 THREE = ("phuong_phuc_xa", "xa_minh_phu", "phuong_cua_nam")
+# The clock of the tests that publish now and send, retry or remind from the sending time.
+NOW = hanoi(2026, 12, 2, 9)
+# Inside the 2026 half-year period's window (figures to 30/5, due 6/6): it can be opened and reported on.
+TODAY = hanoi(2026, 6, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +47,7 @@ def _published(capture):
     return bulletin
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_bulletin_reaches_the_30_propagandists_and_20_receipts_read_20_of_30(
         demo, client, django_capture_on_commit_callbacks):
     assert Propagandist.objects.filter(unit__codename__in=THREE).count() == 30  # seeded
@@ -74,6 +81,7 @@ def test_a_bulletin_reaches_the_30_propagandists_and_20_receipts_read_20_of_30(
     assert f"{by_unit.get(commune, 0)}/10" in registry and bulletin.title in registry
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_link_shows_only_its_own_bulletin(demo, client, django_capture_on_commit_callbacks):
     first = _published(django_capture_on_commit_callbacks)
     second = _published(django_capture_on_commit_callbacks)
@@ -85,6 +93,7 @@ def test_a_link_shows_only_its_own_bulletin(demo, client, django_capture_on_comm
     assert not Delivery.objects.filter(bulletin_id=second.pk, received_at__isnull=False).exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_unread_get_one_reminder(demo, client, django_capture_on_commit_callbacks):
     bulletin = _published(django_capture_on_commit_callbacks)
     opened = Delivery.objects.filter(bulletin_id=bulletin.pk).order_by("pk")[:5]
@@ -98,6 +107,7 @@ def test_the_unread_get_one_reminder(demo, client, django_capture_on_commit_call
     assert len(mail.outbox) == 25 and all(m.subject.startswith("Nhắc:") for m in mail.outbox)
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_channel_not_configured_fails_with_its_reason_and_a_passing_failure_is_retried(demo, settings):
     settings.OUTREACH_SMS_SENDER = ""
     person, _created = outreach.propagandist_save(unit=unit("xa_minh_phu"), full_name="Lê Thị Sáu",
@@ -162,13 +172,14 @@ def test_a_sheet_imports_once_and_names_its_bad_rows(demo, client):
     assert not Propagandist.objects.filter(unit=commune, full_name="X").exists()
 
 
+@time_machine.travel(TODAY, tick=False)  # the period is opened and reported on by this clock
 def test_the_report_form_starts_from_the_registry(demo, user, client, django_capture_on_commit_callbacks):
     org = small_org()
     commune = org[TEST_COMMUNES[0]]
     for i in range(4):
         outreach.propagandist_save(unit=commune, full_name=f"Người {i}", phone=f"090000000{i}",
                                    role=Propagandist.Role.HAMLET_HEAD if i < 3 else Propagandist.Role.OTHER)
-    period = open_period(user("quanly"), django_capture_on_commit_callbacks)
+    period = open_period(user("quanly"), django_capture_on_commit_callbacks, year=2026)
     inside = timezone.make_aware(datetime(period.cutoff_date.year, 2, 1, 9))  # within the period's months
     for i in range(3):
         item = feedback_submit(commune=commune, text=f"Loa tổ {i} bị rè", now=inside)

@@ -4,6 +4,7 @@
 import re
 from datetime import timedelta
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from editorial import services as editorial
 from editorial.models import Bulletin
 from org.audit import history_actor
+from tests.clock import hanoi
 from tests.editorial.helpers import draft, u
 from tests.workflows.bulletin.test_flow import confirm_audio, fresh, media, publish, sign, submitted, through_board
 
@@ -28,6 +30,7 @@ def status_rows(bulletin):
     return [(h.status, h.history_user) for h in bulletin.history.order_by("history_date", "history_id")]
 
 
+@time_machine.travel(hanoi(2026, 12, 2, 9), tick=False)  # the publication is scheduled and run from now
 def test_flow_steps_and_the_publication_job_record_who_acted(demo, client, django_capture_on_commit_callbacks):
     bulletin = submitted()
     through_board(bulletin)  # the last review (bientap3) concludes the round: an automatic step

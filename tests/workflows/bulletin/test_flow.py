@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -11,6 +12,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from coordination.models import Assignment, Directive, ReportRequirement
 from editorial import services as editorial
 from editorial.models import Bulletin, BulletinAudio, ReviewPolicy
+from tests.clock import hanoi
 from tests.editorial.helpers import draft, u, wav_bytes
 from workflows import engine
 from workflows.bulletin import services as bulletin_services
@@ -21,6 +23,8 @@ from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import BulletinProcess
 
 BOARD = ("bientap1", "bientap2", "bientap3")
+# The clock of the tests that set times from now (a planned air time, a scheduled publication and its job).
+NOW = hanoi(2026, 12, 2, 9)
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +92,7 @@ def process_of(bulletin):
     return BulletinProcess.objects.filter(flow_class=BulletinFlow, artifact_object_id=bulletin.pk).order_by("-pk")[0]
 
 
+@time_machine.travel(NOW, tick=False)
 def test_publish_distributes_a_broadcast_directive(demo, django_capture_on_commit_callbacks):
     bulletin = submitted()
     through_board(bulletin)
@@ -188,6 +193,7 @@ def test_sign_off_return_goes_back_to_the_board(demo):
     assert one(bulletin, BulletinFlow.choose_reviewers)
 
 
+@time_machine.travel(NOW, tick=False)
 def test_scheduled_publication_then_distribution(demo, django_capture_on_commit_callbacks):
     bulletin = submitted()
     through_board(bulletin)
@@ -238,6 +244,7 @@ def test_correction_needs_reapproval_and_a_new_acknowledgement(demo, django_capt
                                    status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]).exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_unscheduling_returns_the_bulletin_to_the_publish_step(demo, client, django_capture_on_commit_callbacks):
     bulletin = submitted()
     through_board(bulletin)

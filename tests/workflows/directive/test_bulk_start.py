@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+import time_machine
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from coordination.models import Assignment, Directive, Urgency
 from org.models import Structure, Unit, User
+from tests.clock import hanoi
 from workflows.directive import services as directive_services
 from workflows.directive.flow import UnitAssignmentFlow
 from workflows.models import AssignmentProcess
@@ -24,6 +26,7 @@ def _rows(assignment):
     return clean(process), [clean(t) for t in tasks], links, [t.owner_permission_obj_pk for t in tasks]
 
 
+@time_machine.travel(hanoi(2026, 12, 2, 9), tick=False)  # the directive's deadline is set from now
 def test_bulk_rows_equal_start_handle_rows(demo):
     directive = Directive.objects.create(
         title="So sánh", issuing_unit=Unit.objects.get(code="SVHTT-TTBCXB"), urgency=Urgency.objects.first(),
