@@ -10,11 +10,21 @@ cd "$(dirname "$0")/.."
 run=${PROD_RUN_DIR:-var/prod}
 mkdir -p "$run"
 stop() {
+  local pids=() pid alive
   for f in "$run"/*.pid; do
     [ -e "$f" ] || continue
-    kill "$(cat "$f")" 2>/dev/null || true
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null && pids+=("$pid")
     rm -f "$f"
   done
+  # daphne waits for its open websockets before it exits (minutes, with browsers connected): 15 s, then KILL.
+  for _ in $(seq 30); do
+    alive=0
+    for pid in ${pids[@]+"${pids[@]}"}; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in ${pids[@]+"${pids[@]}"}; do kill -9 "$pid" 2>/dev/null || true; done
   [ -e "$run/nginx/nginx.pid" ] && nginx -p "$(realpath "$run")/nginx" -c nginx.conf -s stop 2>/dev/null || true
 }
 if [ "${1:-start}" = "stop" ]; then stop; echo "Đã dừng."; exit 0; fi
