@@ -121,14 +121,23 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+
+def redis_database(url: str, offset: int) -> str:
+    """`url` naming the Redis database `offset` after its own (redis://host:6379/5, 1 -> redis://host:6379/6)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + offset}"))
+
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and TEST_WORKER and os.environ.get("TTCS_REDIS_WORKER") != TEST_WORKER:
-    # Worker gwN uses database N after REDIS_URL's. Written back to the environment (with a marker), so the
-    # processes a test starts inherit the shifted URL instead of shifting it again.
-    _redis = urlsplit(REDIS_URL)
-    _db = int(_redis.path.strip("/") or 0) + int(TEST_WORKER.removeprefix("gw"))
-    REDIS_URL = os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
+    # Worker gwN uses databases 2N and 2N+1 after REDIS_URL's (the cache takes the second, below). Written back to
+    # the environment (with a marker), so the processes a test starts inherit it instead of shifting it again.
+    REDIS_URL = os.environ["REDIS_URL"] = redis_database(REDIS_URL, 2 * int(TEST_WORKER.removeprefix("gw")))
     os.environ["TTCS_REDIS_WORKER"] = TEST_WORKER
+# The cache has a database of its own: Django's cache.clear() empties its whole database (FLUSHDB), which would
+# take huey's queue and the relays' channel-layer group with it (live pushes stopped until a relay renewed).
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=redis_database(REDIS_URL, 1) if REDIS_URL else "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -146,7 +155,7 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
     HUEY = {
         # The "expire" flavour stores each key on its own, so a periodic job's lock (lock_task) can carry a
         # TTL on any Redis version (RedisHuey needs hash-field TTL, Redis 7.4+): a consumer killed while it

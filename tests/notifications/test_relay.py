@@ -176,3 +176,25 @@ def test_a_relay_forgotten_by_redis_hears_again_once_it_renews(monkeypatch):
         await relay.remove(5, tab)
 
     async_to_sync(scenario)()
+
+
+@requires_redis
+def test_clearing_the_cache_leaves_the_relays_group_alone():
+    """Django's cache.clear() empties its whole Redis database: the cache has one of its own (settings), or the
+    relays' membership (and huey's queue) went with it and live pushes stopped."""
+    import redis
+    from channels.layers import get_channel_layer
+    from django.core.cache import cache
+
+    layer = get_channel_layer()
+    channel = "notifications.relay.cache-test"
+    async_to_sync(layer.group_add)(push.RELAY_GROUP, channel)
+    client = redis.Redis.from_url(layer.hosts[0]["address"])
+    try:
+        cache.set("anything", 1)
+        cache.clear()
+        assert cache.get("anything") is None
+        assert client.zscore(layer._group_key(push.RELAY_GROUP), channel) is not None
+    finally:
+        async_to_sync(layer.group_discard)(push.RELAY_GROUP, channel)
+        client.close()
