@@ -122,7 +122,6 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-
 def redis_database(url: str, offset: int) -> str:
     """`url` naming the Redis database `offset` after its own (redis://host:6379/5, 1 -> redis://host:6379/6)."""
     parts = urlsplit(url)

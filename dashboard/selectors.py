@@ -335,8 +335,7 @@ def overdue_assignments(filters: Filters, *, now: datetime | None = None,
     escalates), everywhere in scope, with the escalation step reached (`step`, 0..5)."""
     now = now or timezone.now()
     order = OVERDUE_SORTS.get(sort, OVERDUE_SORTS[DEFAULT_OVERDUE_SORT])
-    owed = Assignment.CLOSED + (Assignment.Status.REPORTED,)
-    return (scope_assignments(filters).exclude(status__in=owed).filter(deadline__lt=now)
+    return (scope_assignments(filters).exclude(status__in=Assignment.NOT_OWED).filter(deadline__lt=now)
             .annotate(step=_step_reached())
             .select_related("unit", "unit__parent", "directive", "directive__urgency", "directive__issuing_unit")
             .order_by(*order, "pk"))

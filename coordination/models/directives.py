@@ -145,6 +145,7 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("Đã hủy")
 
     CLOSED = (Status.ACCEPTED, Status.CANCELLED)
+    NOT_OWED = (*CLOSED, Status.REPORTED)  # nothing more is due from the unit (the overdue list, its index below)
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="assignments",
                                   verbose_name=_("văn bản chỉ đạo"))
@@ -177,7 +178,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]), models.Index(fields=["directive", "status"]),
             # the work a unit still owes by its deadline (the dashboard's overdue list): a scan of the open work
-            # only, however many closed assignments the years add (bench/pages.py)
+            # only, however many closed assignments the years add (bench/pages.py). The statuses are NOT_OWED's
+            # (Meta cannot name the model's attributes; tests/dashboard/test_dashboard.py checks they agree).
             models.Index(fields=["deadline"], name="assignment_owed_deadline_idx",
                          condition=~models.Q(status__in=["accepted", "cancelled", "reported"])),
         ]

@@ -280,3 +280,11 @@ def test_unit_links_only_where_the_reader_may_follow(demo):
     ids = [unit(URBAN_COMMUNE).pk, unit(RURAL_COMMUNE).pk]
     assert unit_ids_linkable(person(MANAGER), ids) == set(ids)
     assert unit_ids_linkable(person(URBAN_COMMUNE), ids) == {ids[0]}
+
+
+def test_the_owed_work_index_leaves_out_exactly_the_statuses_the_overdue_list_does():
+    from coordination.models import Assignment
+
+    [index] = [i for i in Assignment._meta.indexes if i.name == "assignment_owed_deadline_idx"]
+    (_lookup, statuses), = index.condition.children
+    assert index.condition.negated and set(statuses) == set(Assignment.NOT_OWED)
