@@ -15,6 +15,12 @@ them; the others are idle):
 - stock: what most Django projects do (bench/stock_asgi.py on a second daphne): one channels group per user,
   and per recipient the row created with the ORM, then async_to_sync(channel_layer.group_send)("user.<id>").
 
+--processes 2: the production shape instead (deploy/prod-local.sh via bench/prodlocal.py: nginx in front of 2
+daphne processes and 2 huey consumers on this run's database and Redis); the clients connect through nginx, which
+spreads them over both processes, and only bulk notify() is measured (the baselines are for one process):
+
+    REDIS_URL=... DATABASE_URL=postgres://... .venv/bin/python bench/notify.py --processes 2 --clients 5000
+
 Latency is from the moment the sender calls notify() (rows written, then pushed) to the moment each client
 has the message; both read CLOCK_MONOTONIC (time.monotonic(), system-wide on Linux). The clients share this
 process's event loop, so their own scheduling is included. "push ms" is the sender's share: from the call
@@ -22,7 +28,8 @@ to the moment the rows are committed and the batch is handed to the channel laye
 recipient's for the naive and stock senders, every socket written for the floor). Throughput: rounds sent
 back to back, messages received per second. The last line is one JSON object keyed by client count: bulk
 notify()'s figures, "naive", "floor" and "stock" (p50_ms, p99_ms, msgs_per_s, lost, ...), and "p99_over_floor",
-"p99_over_stock": bulk notify()'s p99 divided by theirs."""
+"p99_over_stock": bulk notify()'s p99 divided by theirs. With --processes 2: bulk notify()'s figures, "processes"
+and "proxy"."""
 
 import argparse
 import asyncio
@@ -327,14 +334,20 @@ async def on_server(port: int, sessions: list[tuple[int, str]], concurrency: int
 
 
 async def run(ports: dict[str, int], sessions: list[tuple[int, str]], counts: list[int], rounds: int,
-              baseline_rounds: int, deadline: float, connect_concurrency: int) -> dict:
+              baseline_rounds: int, deadline: float, connect_concurrency: int, proxied: bool = False) -> dict:
     results = {}
     sender = await Sender.start()
-    floor_server = await Floor.start(ports["floor"])
+    floor_server = None if proxied else await Floor.start(ports["floor"])
     try:
         for n in counts:
             if time.monotonic() > deadline:
                 print(f"skipped {n} clients: --max-seconds reached", flush=True)
+                continue
+            if proxied:
+                (ours,), connect_s = await on_server(ports["ours"], sessions[:n], connect_concurrency, [
+                    (sender, f"bulk{n}", rounds, "bulk")])
+                results[str(n)] = {**ours, "connect_s": round(connect_s, 2), "processes": 2, "proxy": "nginx"}
+                print(row(n, "bulk, 2 daphne, nginx", ours, f"   connect {connect_s:.1f} s"), flush=True)
                 continue
             (ours, naive), connect_s = await on_server(ports["ours"], sessions[:n], connect_concurrency, [
                 (sender, f"bulk{n}", rounds, "bulk"), (sender, f"naive{n}", baseline_rounds, "naive")])
@@ -356,7 +369,8 @@ async def run(ports: dict[str, int], sessions: list[tuple[int, str]], counts: li
             print(f"{n:>7} ours p99 / floor p99 = {results[str(n)]['p99_over_floor']}, "
                   f"ours p99 / stock p99 = {results[str(n)]['p99_over_stock']}", flush=True)
     finally:
-        await floor_server.stop()
+        if floor_server is not None:
+            await floor_server.stop()
         await sender.stop()
     return results
 
@@ -369,6 +383,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="events per phase for bulk notify()")
     parser.add_argument("--baseline-rounds", type=int, default=3, help="events per phase for the naive sender")
     parser.add_argument("--max-seconds", type=int, default=600)
+    parser.add_argument("--processes", type=int, choices=(1, 2), default=1,
+                        help="2: through nginx to 2 daphne processes (deploy/prod-local.sh; PostgreSQL only)")
     parser.add_argument("--connect-concurrency", type=int, default=200,
                         help="clients opening their socket at the same moment (a reconnect storm is all of them)")
     args = parser.parse_args()
@@ -380,28 +396,42 @@ def main() -> None:
     settings.DATABASES["default"].setdefault("TEST", {})
     if connection.vendor != "sqlite":
         settings.DATABASES["default"]["TEST"]["NAME"] = "test_ttcs_bench_notify"
+    if args.processes == 2 and connection.vendor != "postgresql":
+        raise SystemExit("--processes 2 needs PostgreSQL (DATABASE_URL): SQLite has one writer at a time.")
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old = runner.setup_databases()
     servers = []
     try:
         sessions = make_users(max(counts))
-        ports = {"ours": free_port(), "stock": free_port(), "floor": free_port()}
-        servers.append(start_daphne(ports["ours"]))
-        servers.append(start_daphne(ports["stock"], "bench.stock_asgi:application", STOCK_DAPHNE_LOG))
-        print(f"one daphne process on 127.0.0.1:{ports['ours']}, channels-redis, {connection.vendor}; "
-              f"stock: a second daphne on :{ports['stock']}; floor: bench/floor_ws.py on :{ports['floor']}",
-              flush=True)
+        if args.processes == 2:
+            from bench.prodlocal import ProdLocal
+
+            port = free_port()
+            servers.append(ProdLocal(port, (free_port(), free_port()), database_url()).__enter__())
+            print(f"nginx on 127.0.0.1:{port} in front of 2 daphne processes (deploy/prod-local.sh), "
+                  f"channels-redis, {connection.vendor}", flush=True)
+            ports = {"ours": port}
+        else:
+            ports = {"ours": free_port(), "stock": free_port(), "floor": free_port()}
+            servers.append(start_daphne(ports["ours"]))
+            servers.append(start_daphne(ports["stock"], "bench.stock_asgi:application", STOCK_DAPHNE_LOG))
+            print(f"one daphne process on 127.0.0.1:{ports['ours']}, channels-redis, {connection.vendor}; "
+                  f"stock: a second daphne on :{ports['stock']}; floor: bench/floor_ws.py on :{ports['floor']}",
+                  flush=True)
         print(f"{'clients':>7} {'sender':<22}{'p50 ms':>9}{'p99 ms':>9}{'push ms':>9}{'msg/s':>9}{'lost':>6}",
               flush=True)
         results = asyncio.run(run(ports, sessions, counts, args.rounds, args.baseline_rounds, deadline,
-                                  args.connect_concurrency))
+                                  args.connect_concurrency, proxied=args.processes == 2))
     finally:
-        for daphne in servers:
-            daphne.terminate()
-            try:
-                daphne.wait(10)
-            except subprocess.TimeoutExpired:
-                daphne.kill()
+        for server in servers:
+            if isinstance(server, subprocess.Popen):
+                server.terminate()
+                try:
+                    server.wait(10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+            else:
+                server.__exit__()
         connection.close()
         runner.teardown_databases(old)
     print(json.dumps(results))

@@ -41,9 +41,11 @@ mkdir -p "$run/nginx/logs" "$PRIVATE_MEDIA_ROOT"
 deploy/render.sh "$run/nginx/site.conf" "127.0.0.1:$port" 127.0.0.1 "$STATIC_ROOT" "$PRIVATE_MEDIA_ROOT" "$web1" "$web2"
 cat > "$run/nginx/nginx.conf" <<CONF
 worker_processes 2;
+# A websocket holds two connections of a worker (the browser's and daphne's): 10,240 each serve ~10,000 browsers.
+worker_rlimit_nofile ${NGINX_NOFILE:-20000};
 pid nginx.pid;
 error_log logs/error.log;
-events { worker_connections 4096; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-10240}; }
 http {
     include /etc/nginx/mime.types;
     access_log logs/access.log;

@@ -20,10 +20,12 @@ from typing import Protocol
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
 RELAY_GROUP = "notifications.relays"
+SENT_KEY = "notifications:pushes-sent"  # in the cache: how many deliveries the layer took (since it was emptied)
 # Deliveries per layer message: one notify() to a whole district's communes stays one message, and a message
 # stays far below Redis' limits (a delivery is ~0.5 kB).
 BATCH = 1000
@@ -58,6 +60,24 @@ async def send_async(deliveries: Sequence[Delivery]) -> list[BaseException | Non
             error = exc
         errors += [error] * len(batch)
     return errors
+
+
+def count_sent(n: int) -> None:
+    """Add to the count of pushes the layer took (the ttcs_notification_deliveries metric's websocket/sent)."""
+    if n <= 0:
+        return
+    try:
+        cache.add(SENT_KEY, 0, None)
+        cache.incr(SENT_KEY, n)
+    except Exception:  # a metric; never the caller's failure
+        logger.warning("could not count %s pushes", n, exc_info=True)
+
+
+def sent_count() -> int:
+    try:
+        return int(cache.get(SENT_KEY) or 0)
+    except Exception:
+        return 0
 
 
 def send(deliveries: Sequence[Delivery]) -> list[BaseException | None]:

@@ -12,8 +12,8 @@ from functools import partial, reduce
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -77,9 +77,9 @@ def notify(
     now = timezone.now()
     actor_name = actor.get_full_name() if actor is not None else None
     with transaction.atomic():
-        emails = dict(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
-        targets = [uid for uid in user_ids if uid in emails]
-        if dedupe_key:
+        people = _active_people(user_ids, kind)  # id → (email, the person's e-mail mode for this kind, minutes)
+        targets = [uid for uid in user_ids if uid in people]
+        if dedupe_key and connection.vendor != "postgresql":  # PostgreSQL skips them in the INSERT itself
             already = set(
                 Notification.objects.filter(recipient_id__in=targets, dedupe_key=dedupe_key).values_list(
                     "recipient_id", flat=True
@@ -88,25 +88,21 @@ def notify(
             targets = [uid for uid in targets if uid not in already]
         if not targets:
             return []
-        modes = _email_modes(targets, kind)
-        rows = [
-            Notification(
-                recipient_id=uid, kind=kind, level=level, title=title[:255], body=body, link=link, actor=actor,
-                dedupe_key=dedupe_key or None, created_at=now,
-                email_due_at=_email_due_at(level, *modes.get(uid, _DEFAULT_MODE), email=emails[uid], now=now),
-            )
-            for uid in targets
-        ]
-        created = _insert(rows, deduplicated=bool(dedupe_key))
-        if created:
-            payloads = notification_payloads(created, actor_name=actor_name)
+        template = Notification(kind=kind, level=level, title=title[:255], body=body, link=link, actor=actor,
+                                dedupe_key=dedupe_key or None, created_at=now)
+        due = {uid: _email_due_at(level, *people[uid], now=now) for uid in targets}
+        written = _insert(template, targets, due)  # (id, recipient id) in the order of targets
+        if written:
+            # Every recipient's payload is the same but for its id: built once (a thousand payloads by
+            # notification_payloads() cost ~10 ms, and the rows as model instances ~40 ms more).
+            shared = notification_payloads([template], actor_name=actor_name)[0]
             deliveries: list[tuple[int, PushMessage]] = [
-                (n.recipient_id, {"type": "notification", "notification": p})
-                for n, p in zip(created, payloads, strict=True)
+                (uid, {"type": "notification", "notification": {**shared, "id": pk}}) for pk, uid in written
             ]
-            email_now = [n.pk for n in created if n.email_due_at is not None and n.email_due_at <= now]
+            email_now = [pk for pk, uid in written if due[uid] is not None and due[uid] <= now]
             transaction.on_commit(partial(_after_notify_commit, deliveries, email_now))
-    return created
+    # Built after the push left (when this call is the outermost transaction): callers rarely need them.
+    return [_row(template, pk, uid, due[uid]) for pk, uid in written]
 
 
 _DEFAULT_MODE = (DEFAULT_EMAIL_MODE.value, DEFAULT_UNREAD_MINUTES)
@@ -139,16 +135,17 @@ def _recipient_ids(recipients: Recipients) -> list[int]:
     return list(ids)
 
 
-def _email_modes(user_ids: list[int], kind: str) -> dict[int, tuple[str, int]]:
-    return {
-        uid: (mode, minutes)
-        for uid, mode, minutes in NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
-            "user_id", "email_mode", "minutes"
-        )
-    }
+def _active_people(user_ids: list[int], kind: str) -> dict[int, tuple[str, str, int]]:
+    """The active ones among `user_ids`, with their e-mail address and their preference for `kind` (the
+    default without one), in one query."""
+    mine = FilteredRelation("notification_preferences", condition=Q(notification_preferences__kind=kind))
+    rows = (User.objects.filter(pk__in=user_ids, is_active=True).annotate(pref=mine)
+            .values_list("pk", "email", "pref__email_mode", "pref__minutes"))
+    return {uid: (email, *((mode, minutes) if mode is not None else _DEFAULT_MODE))
+            for uid, email, mode, minutes in rows}
 
 
-def _email_due_at(level: str, mode: str, minutes: int, *, email: str, now: datetime) -> datetime | None:
+def _email_due_at(level: str, email: str, mode: str, minutes: int, *, now: datetime) -> datetime | None:
     """Urgent ones go at once unless the person opted out; others only to those who asked for a reminder
     when still unread after some minutes."""
     if not email or mode == EmailMode.NEVER:
@@ -160,12 +157,26 @@ def _email_due_at(level: str, mode: str, minutes: int, *, email: str, now: datet
     return None
 
 
-def _insert(rows: list[Notification], *, deduplicated: bool) -> list[Notification]:
-    if not deduplicated:
-        return Notification.objects.bulk_create(rows, batch_size=500)
+def _row(template: Notification, pk: int, recipient_id: int, email_due_at: datetime | None) -> Notification:
+    """The row as written, as if read back (the template's fields, its id, recipient and e-mail due time)."""
+    values = {**{f.attname: getattr(template, f.attname) for f in Notification._meta.concrete_fields},
+              "id": pk, "recipient_id": recipient_id, "email_due_at": email_due_at}
+    return Notification.from_db(transaction.get_connection().alias, list(values), list(values.values()))
+
+
+def _insert(template: Notification, targets: list[int], due: dict[int, datetime | None]) -> list[tuple[int, int]]:
+    """Write one row per target (the template's fields, the target and its e-mail due time); returns (id,
+    recipient id) of the rows written, in the order of `targets`. Recipients that already have the template's
+    dedupe key are skipped, including those a concurrent call wrote a moment ago."""
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(template, targets, due)
+    fields = {f.attname: getattr(template, f.attname) for f in Notification._meta.concrete_fields if f.attname != "id"}
+    rows = [Notification(**{**fields, "recipient_id": uid, "email_due_at": due[uid]}) for uid in targets]
+    if template.dedupe_key is None:
+        return [(n.pk, n.recipient_id) for n in Notification.objects.bulk_create(rows, batch_size=500)]
     try:
         with transaction.atomic():
-            return Notification.objects.bulk_create(rows, batch_size=500)
+            created = Notification.objects.bulk_create(rows, batch_size=500)
     except IntegrityError:
         # A concurrent call with the same key won for some recipients: insert one by one, skip those.
         created = []
@@ -177,24 +188,49 @@ def _insert(rows: list[Notification], *, deduplicated: bool) -> list[Notificatio
             except IntegrityError:
                 continue
             created.append(row)
-        return created
+    return [(n.pk, n.recipient_id) for n in created]
+
+
+def _insert_postgresql(template: Notification, targets: list[int], due: dict[int, datetime | None]
+                       ) -> list[tuple[int, int]]:
+    """One statement, one round trip: the fields all rows share are parameters once, the two that differ
+    are arrays unnested by the server. bulk_create of a thousand rows was ~80–130 ms (a model instance, nine
+    adapted parameters and a RETURNING row each, in two batches), this ~10 ms; the unique constraint on
+    (recipient, dedupe_key) skips rows already there (ON CONFLICT DO NOTHING), so no query looks first."""
+    meta = Notification._meta
+    shared = ["kind", "level", "title", "body", "link", "actor", "dedupe_key", "created_at"]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in shared)
+    recipient = connection.ops.quote_name(meta.get_field("recipient").column)
+    email_due = connection.ops.quote_name(meta.get_field("email_due_at").column)
+    conflict = (f" ON CONFLICT ({recipient}, {connection.ops.quote_name('dedupe_key')}) WHERE dedupe_key IS NOT NULL"
+                " DO NOTHING") if template.dedupe_key is not None else ""
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({recipient}, {email_due}, {columns}) "
+           f"SELECT t.r, t.d, {', '.join(['%s'] * len(shared))} "
+           f"FROM unnest(%s::bigint[], %s::timestamptz[]) WITH ORDINALITY AS t(r, d, o) ORDER BY t.o"
+           f"{conflict} RETURNING id, {recipient}")
+    params = [getattr(template, meta.get_field(f).attname) for f in shared]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, targets, [due[uid] for uid in targets]])
+        written = dict((uid, pk) for pk, uid in cursor.fetchall())
+    return [(written[uid], uid) for uid in targets if uid in written]
 
 
 def _after_notify_commit(deliveries: list[tuple[int, PushMessage]], email_now: list[int]) -> None:
     """Runs after the caller's commit; never raises (the caller's work is done and must not look failed)."""
     try:
         errors = push.send(deliveries)
-        now = timezone.now()
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    notification_id=message["notification"]["id"], channel=Delivery.Channel.WEBSOCKET, attempted_at=now,
-                    status=Delivery.Status.FAILED if err else Delivery.Status.SENT, error=repr(err) if err else "",
-                )
-                for (_uid, message), err in zip(deliveries, errors, strict=True)
-            ],
-            batch_size=500,
-        )
+        # A push that the layer took leaves no row: "handed over" is all a row could say, and a browser that
+        # was away catches up from the notifications themselves. A failed hand-over leaves one per
+        # notification (the operator's trace); the count of the others is kept for the metrics.
+        failed = [(message, err) for (_uid, message), err in zip(deliveries, errors, strict=True) if err]
+        if failed:
+            now = timezone.now()
+            Delivery.objects.bulk_create(
+                [Delivery(notification_id=message["notification"]["id"], channel=Delivery.Channel.WEBSOCKET,
+                          attempted_at=now, status=Delivery.Status.FAILED, error=repr(err)) for message, err in failed],
+                batch_size=500,
+            )
+        push.count_sent(len(deliveries) - len(failed))
     except Exception:
         logger.exception("notification push failed; clients will catch up on reconnect")
     if email_now:

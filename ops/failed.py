@@ -5,7 +5,7 @@ queue; the jobs themselves claim each row once)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,10 +59,12 @@ def failed_work(now: datetime | None = None, limit: int = 200) -> list[FailedWor
             "revision__bulletin")[:limit]:
         rows.append(FailedWork("audio", a.pk, a.revision.bulletin.title, a.error, 1, a.rendered_at))
     late_mail = (Notification.objects.filter(email_due_at__lt=now - STUCK, emailed_at__isnull=True)
-                 .annotate(tries=Count("deliveries"), last=Max("deliveries__attempted_at"))
+                 .annotate(tries=Count("deliveries", filter=Q(deliveries__channel="email")),
+                           last=Max("deliveries__attempted_at", filter=Q(deliveries__channel="email")))
                  .select_related("recipient")[:limit])
     for n in late_mail:
-        error = n.deliveries.filter(status="failed").order_by("-attempted_at").values_list("error", flat=True).first()
+        error = (n.deliveries.filter(channel="email", status="failed").order_by("-attempted_at")
+                 .values_list("error", flat=True).first())
         rows.append(FailedWork("email", n.pk, f"{n.title} → {n.recipient}", error or _("Chưa gửi được."), n.tries,
                                n.email_due_at))
     for d in OutreachDelivery.objects.filter(status=OutreachDelivery.Status.FAILED).select_related("propagandist")[

@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 from broadcast.models import Command
 from coordination.models import Directive
 from editorial.models import BulletinAudio, ZaloMessage
+from notifications import push
 from notifications.models import Delivery as NotificationDelivery
 from notifications.models import Notification
 from outreach.models import Delivery as OutreachDelivery
@@ -24,8 +25,14 @@ class ProductCollector:
         yield CounterMetricFamily("ttcs_notifications", "Notifications written", value=Notification.objects.count())
         pushed = CounterMetricFamily("ttcs_notification_deliveries", "Notification delivery attempts",
                                      labels=["channel", "status"])
+        websocket_sent = (NotificationDelivery.Channel.WEBSOCKET.value, NotificationDelivery.Status.SENT.value)
+        counts = {websocket_sent: 0}
         for row in NotificationDelivery.objects.values("channel", "status").annotate(n=Count("pk")).order_by():
-            pushed.add_metric([row["channel"], row["status"]], row["n"])
+            counts[row["channel"], row["status"]] = row["n"]
+        # Pushes the layer took leave no row (notifications.services): their count is kept in the cache.
+        counts[websocket_sent] += push.sent_count()
+        for (channel, status), n in counts.items():
+            pushed.add_metric([channel, status], n)
         yield pushed
         fanouts = GaugeMetricFamily("ttcs_directives", "Directives by state", labels=["status"])
         for row in Directive.objects.values("status").annotate(n=Count("pk")).order_by():
