@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from tests.cast import MANAGER
+from tests.clock import hanoi
 from tests.live import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,8 +24,9 @@ def sample_10k(demo_transactional):
     from dashboard.sample import work_sample_create
     from org.models import Structure
 
-    # dated in 2025 (the seeded plan's year) up to now: the server keeps the real clock for chromium's cookies
-    return work_sample_create(assignments=10_000, structure=Structure.Y2025, now=timezone.now(), year=2025)
+    # The whole of 2025 (the seeded plan's year), from a fixed moment after it: the same rows whatever the date.
+    # The server keeps the real clock (chromium's cookies expire by it); what is drawn does not depend on it.
+    return work_sample_create(assignments=10_000, structure=Structure.Y2025, now=hanoi(2026, 1, 15), year=2025)
 
 
 def _shots(tmp_path) -> Path:
