@@ -5,10 +5,9 @@ urgent emails are registered with `transaction.on_commit`, so a rolled-back call
 browser never hears of a row it cannot read yet."""
 
 import logging
-import operator
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial, reduce
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -18,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from org.models import Unit, User
-from org.selectors import people_of_unit
+from org.selectors import people_of_units
 
 from . import push
 from .models import (
@@ -39,7 +38,7 @@ logger = logging.getLogger(__name__)
 Recipient = User | Unit | int
 Recipients = Recipient | Iterable[Recipient] | QuerySet
 
-UNITS_PER_QUERY = 100
+UNITS_PER_QUERY = 1000
 MAX_IDS_PER_CALL = 1000
 
 
@@ -129,8 +128,7 @@ def _recipient_ids(recipients: Recipients) -> list[int]:
             raise TypeError(f"cannot notify {r!r}: pass users, units or user ids")
     for start in range(0, len(units), UNITS_PER_QUERY):
         chunk = units[start : start + UNITS_PER_QUERY]
-        people = reduce(operator.or_, (people_of_unit(u) for u in chunk))
-        for pk in people.values_list("pk", flat=True):
+        for pk in people_of_units(chunk).values_list("pk", flat=True):
             ids.setdefault(pk)
     return list(ids)
 

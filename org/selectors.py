@@ -2,11 +2,14 @@
 permissions held by unit groups: a unit's group acts for it, its ancestors' groups supervise it."""
 
 import time
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
+
+from common import bulk
 
 from .models import Membership, Structure, StructureInForce, Unit, UnitKind, User
 
@@ -124,6 +127,12 @@ def people_of_unit(unit: Unit, *, role: str | None = None, leaders_only: bool = 
         memberships = memberships.filter(role=role)
     if leaders_only:
         memberships = memberships.filter(is_leader=True)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("username")
+
+
+def people_of_units(units: Iterable[Unit]) -> QuerySet[User]:
+    """Active people with a membership in any of `units` (each once): one query, however many units."""
+    memberships = Membership.objects.filter(unit__in=bulk.any_of(u.pk for u in units))
     return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("username")
 
 

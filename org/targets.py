@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import bulk
+
 from . import selectors as org_selectors
 from .models import LOCAL_STRUCTURES, Structure, Unit, UnitKind
 
@@ -70,7 +72,7 @@ def targets_resolve(spec: dict) -> list[Unit]:
         ids |= set(Unit.objects.filter(kind=UnitKind.DIVISION, is_active=True).values_list("pk", flat=True))
     for district in Unit.objects.filter(pk__in=spec.get("district_communes") or []):
         ids |= set(org_selectors.units_under(district).filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
-    return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
+    return list(Unit.objects.filter(pk__in=bulk.any_of(ids), is_active=True).order_by("path"))
 
 
 def target_fields_limit(form, structure: str | None = None) -> str:

@@ -6,12 +6,13 @@ the process lock) or from code (`task_run`: lock, claim, start, then the same st
 (workflows/bulletin/, workflows/directive/, workflows/reporting/) import this module; it imports none of them."""
 
 import contextlib
+import copy
 import threading
 from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
+from common import bulk
 from common.errors import AlreadyDone
 from org import services as org_services
 from org.audit import history_actor
@@ -170,36 +172,80 @@ def processes_cancel(flow_class, artifacts: Iterable[models.Model]) -> None:
 
 def processes_bulk_start(flow_class, artifacts: list[models.Model], *, first, owner_permission: str,
                          permission_object: Callable[[models.Model], models.Model],
-                         owner_id: Callable[[models.Model], int | None]) -> None:
+                         owner_id: Callable[[models.Model], int | None], orm: bool = False) -> None:
     """Start one process per artifact by writing, in bulk, the rows `StartHandle.run()` writes (process, done
     start task, the first human task, their link). It sends no viewflow signals and no Task post_save:
-    callers notify people themselves. tests/workflows/directive/test_bulk_start.py compares these rows field by
-    field with StartHandle.run()'s, so a change to the flow that makes them drift fails a test."""
+    callers notify people themselves. On PostgreSQL one statement writes them all (common/bulk.py), elsewhere
+    (or with `orm=True`) bulk_create does. tests/workflows/directive/test_bulk_start.py compares both paths'
+    rows field by field with StartHandle.run()'s, so a change to the flow that makes them drift fails a test."""
     if not artifacts:
         return
     now = timezone.now()
     artifact_ct = ContentType.objects.get_for_model(artifacts[0])
     object_ct = ContentType.objects.get_for_model(permission_object(artifacts[0]))
+    process = flow_class.process_class(flow_class=flow_class, status=PROCESS.NEW, created=now, data={},
+                                       artifact_content_type=artifact_ct)
+    start = Task(flow_task=flow_class.start, flow_task_type="START", status=STATUS.DONE, created=now, started=now,
+                 finished=now, token=Token("start"), data={})
+    human = Task(flow_task=first, flow_task_type="HUMAN", created=now, token=Token("start"), data={},
+                 owner_permission=owner_permission, owner_permission_content_type=object_ct)
+    owners = [owner_id(a) for a in artifacts]
+    object_pks = [str(permission_object(a).pk) for a in artifacts]
+    if orm or not bulk.supported():
+        _processes_bulk_create(flow_class, artifacts, owners, object_pks, process, start, human)
+    else:
+        _processes_insert(flow_class, artifacts, owners, object_pks, process, start, human)
+
+
+def _processes_insert(flow_class, artifacts, owners, object_pks, process, start, human) -> None:
+    """PostgreSQL: one statement. Ids are drawn per artifact in order (process, start task, then human task,
+    as StartHandle.run() would) and every table is written from them by data-modifying CTEs."""
+    link = Task.previous.through
+    field = Task._meta.get_field
+    arrays = ", ".join(f"%s::{bulk.sql_type(f)}[]" for f in (
+        flow_class.process_class._meta.get_field("artifact_object_id"), field("owner"), field("status"),
+        field("owner_permission_obj_pk")))
+    head = (
+        f"s0 AS MATERIALIZED (SELECT x.*, {bulk.sequence_of(flow_class.process_class)} AS process_id"
+        f" FROM unnest({arrays}) WITH ORDINALITY AS x(artifact_id, owner_id, status, object_pk, ord)),"
+        f" s1 AS MATERIALIZED (SELECT s0.*, {bulk.sequence_of(Task)} AS start_id FROM s0 ORDER BY ord),"
+        f" s AS MATERIALIZED (SELECT s1.*, {bulk.sequence_of(Task)} AS human_id FROM s1 ORDER BY ord)")
+    statuses = [STATUS.ASSIGNED if owner else STATUS.NEW for owner in owners]
+    sql, params = bulk.statement(head, [[a.pk for a in artifacts], owners, statuses, object_pks], [
+        bulk.insert_select(process, "s", {"id": "s.process_id", "artifact_object_id": "s.artifact_id"}),
+        bulk.insert_select(start, "s", {"id": "s.start_id", "process_id": "s.process_id"}),
+        bulk.insert_select(human, "s", {"id": "s.human_id", "process_id": "s.process_id", "status": "s.status",
+                                        "owner_id": "s.owner_id", "owner_permission_obj_pk": "s.object_pk"}),
+        bulk.insert_select(link(), "s", {"from_task_id": "s.human_id", "to_task_id": "s.start_id"}),
+    ], "SELECT count(*) FROM s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (count,) = cursor.fetchone()
+    assert count == len(artifacts), (count, len(artifacts))
+
+
+def _processes_bulk_create(flow_class, artifacts, owners, object_pks, process, start, human) -> None:
+    """Any database: bulk_create, from copies of the same three templates."""
     processes = flow_class.process_class.objects.bulk_create([
-        flow_class.process_class(flow_class=flow_class, status=PROCESS.NEW, created=now, data={},
-                                 artifact_content_type=artifact_ct, artifact_object_id=a.pk)
-        for a in artifacts
-    ])
-    starts = Task.objects.bulk_create([
-        Task(process=p, flow_task=flow_class.start, flow_task_type="START", status=STATUS.DONE,
-             created=now, started=now, finished=now, token=Token("start"), data={})
-        for p in processes
-    ])
-    firsts = Task.objects.bulk_create([
-        Task(process=p, flow_task=first, flow_task_type="HUMAN",
-             status=STATUS.ASSIGNED if owner_id(a) else STATUS.NEW, owner_id=owner_id(a), created=now,
-             token=Token("start"), data={}, owner_permission=owner_permission,
-             owner_permission_content_type=object_ct, owner_permission_obj_pk=str(permission_object(a).pk))
-        for p, a in zip(processes, artifacts, strict=True)
+        _copy(process, artifact_object_id=a.pk) for a in artifacts])
+    starts = Task.objects.bulk_create([_copy(start, process=p) for p in processes])
+    humans = Task.objects.bulk_create([
+        _copy(human, process=p, owner_id=owner, status=STATUS.ASSIGNED if owner else STATUS.NEW,
+              owner_permission_obj_pk=object_pk)
+        for p, owner, object_pk in zip(processes, owners, object_pks, strict=True)
     ])
     link = Task.previous.through
-    link.objects.bulk_create([link(from_task_id=task.pk, to_task_id=start.pk)
-                              for task, start in zip(firsts, starts, strict=True)])
+    link.objects.bulk_create([link(from_task_id=task.pk, to_task_id=start_task.pk)
+                              for task, start_task in zip(humans, starts, strict=True)])
+
+
+def _copy(template: models.Model, **fields) -> models.Model:
+    """A fresh instance with the template's values (its own copy of a JSON value) and `fields`."""
+    values = {f.attname: getattr(template, f.attname) for f in template._meta.concrete_fields}
+    obj = type(template)(**{k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in values.items()})
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return obj
 
 
 # --- what every flow class shares -------------------------------------------------------------------------------

@@ -2,16 +2,19 @@
 reopened, cancelled. Who may do each is coordination.access's; reads (candidates, the relayed children's
 rollup) are coordination.selectors'."""
 
+import copy
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_change_reason_from_object
 
+from common import bulk
 from common.errors import AlreadyDone
 from common.html import sanitize_html
 from notifications.models import Kind, Level
@@ -34,17 +37,78 @@ BROADCAST_CHANNELS = {
 
 
 def assignments_create(directive: Directive, units: list[Unit], *, parent: Assignment | None = None,
-                       actor: User | None = None) -> list[Assignment]:
+                       actor: User | None = None, orm: bool = False) -> list[Assignment]:
     """One assignment per unit, skipping units that already have one for this directive (idempotent)."""
-    have = set(directive.assignments.filter(unit__in=units).values_list("unit_id", flat=True))
-    deadline = parent.deadline if parent else directive.deadline
-    created = bulk_create_with_history(
-        [Assignment(directive=directive, unit=u, parent=parent, deadline=deadline) for u in units if u.pk not in have],
-        Assignment, default_user=actor,
-    )
-    AssignmentEvent.objects.bulk_create(
-        [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in created]
-    )
+    return _assignments_write(directive, [(u, parent) for u in units], actor=actor, orm=orm)
+
+
+def _assignments_write(directive: Directive, pairs: list[tuple[Unit, Assignment | None]], *, actor: User | None,
+                       orm: bool = False) -> list[Assignment]:
+    """An assignment per (unit, parent) whose unit has none for the directive yet, with its history row
+    ("+", in `actor`'s name) and its CREATED event, in the order given. On PostgreSQL one statement writes
+    the three tables (common/bulk.py), elsewhere (or with `orm=True`) bulk_create_with_history and
+    bulk_create do; tests/coordination/test_assignments_bulk.py compares the two paths row by row."""
+    if not pairs:
+        return []
+    if orm or not bulk.supported():
+        have = set(directive.assignments.filter(unit__in=[u for u, _ in pairs]).values_list("unit_id", flat=True))
+        created = bulk_create_with_history(
+            [Assignment(directive=directive, unit=u, parent=p, deadline=p.deadline if p else directive.deadline)
+             for u, p in pairs if u.pk not in have],
+            Assignment, default_user=actor,
+        )
+        AssignmentEvent.objects.bulk_create(
+            [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in created])
+        return created
+    return _assignments_insert(directive, pairs, actor=actor)
+
+
+def _assignments_insert(directive: Directive, pairs: list[tuple[Unit, Assignment | None]], *,
+                        actor: User | None) -> list[Assignment]:
+    template = Assignment(directive=directive, deadline=directive.deadline)
+    history = Assignment.history.model
+    record = history(
+        history_date=timezone.now(), history_type="+",
+        history_user=actor or history.get_default_history_user(template),
+        history_change_reason=get_change_reason_from_object(template) or None,
+        **{f.attname: getattr(template, f.attname) for f in history.tracked_fields})
+    event = AssignmentEvent(kind=AssignmentEvent.Kind.CREATED, actor=actor)
+    rows = {"id": "s.id", "unit_id": "s.unit_id", "parent_id": "s.parent_id", "deadline": "s.deadline"}
+    inserts = [bulk.insert_select(template, "s", rows), bulk.insert_select(event, "s", {"assignment_id": "s.id"})]
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        inserts.append(bulk.insert_select(record, "s", rows))
+    meta = Assignment._meta
+    head = (
+        f"s AS MATERIALIZED (SELECT x.*, {bulk.sequence_of(Assignment)} AS id"
+        f" FROM unnest(%s::bigint[], %s::bigint[], %s::{bulk.sql_type(meta.get_field('deadline'))}[])"
+        " WITH ORDINALITY AS x(unit_id, parent_id, deadline, ord)"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {bulk.qn(meta.db_table)} a"
+        " WHERE a.directive_id = %s AND a.unit_id = x.unit_id) ORDER BY x.ord)")
+    head_params = [[u.pk for u, _p in pairs], [p.pk if p else None for _u, p in pairs],
+                   [p.deadline if p else directive.deadline for _u, p in pairs], directive.pk]
+    sql, params = bulk.statement(head, head_params, inserts, "SELECT ord, id FROM s ORDER BY ord")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.fetchall()
+    # The objects bulk_create would return, built as a query's rows are (positional values, no defaults run).
+    names = [f.attname for f in meta.concrete_fields]
+    base = [getattr(template, name) for name in names]
+    json = [i for i, value in enumerate(base) if isinstance(value, dict | list)]
+    at = {name: names.index(name) for name in ("id", "unit_id", "parent_id", "deadline")}
+    created = []
+    for ord_, pk in written:
+        unit, parent = pairs[ord_ - 1]
+        values = base.copy()
+        for i in json:
+            values[i] = copy.deepcopy(base[i])
+        values[at["id"]], values[at["unit_id"]] = pk, unit.pk
+        if parent is not None:
+            values[at["parent_id"]], values[at["deadline"]] = parent.pk, parent.deadline
+        obj = Assignment.from_db(connection.alias, names, values)
+        obj.directive, obj.unit = directive, unit
+        if parent is not None:
+            obj.parent = parent
+        created.append(obj)
     return created
 
 
@@ -61,20 +125,15 @@ def assignments_create_for_targets(directive: Directive, units: list[Unit], *,
     created = assignments_create(directive, [u for u in units if u.pk not in nested_ids], actor=actor)
     parent_units = {u.parent_id for u in nested}
     parents = {a.unit_id: a for a in directive.assignments.filter(parent=None, unit_id__in=parent_units)}
-    have = set(directive.assignments.filter(unit_id__in=nested_ids).values_list("unit_id", flat=True))
-    children = bulk_create_with_history([
-        Assignment(directive=directive, unit=u, parent=parents[u.parent_id], deadline=parents[u.parent_id].deadline)
-        for u in nested if u.pk not in have
-    ], Assignment, default_user=actor)
+    children = _assignments_write(directive, [(u, parents[u.parent_id]) for u in nested], actor=actor)
     relayed = {c.parent_id for c in children} - {p.pk for p in parents.values() if p.relayed}
     relaying = [p for p in parents.values() if p.pk in relayed]
     for p in relaying:
         p.relayed = True
     bulk_update_with_history(relaying, Assignment, ["relayed"], default_user=actor)
     AssignmentEvent.objects.bulk_create(
-        [AssignmentEvent(assignment=a, kind=AssignmentEvent.Kind.CREATED, actor=actor) for a in children]
-        + [AssignmentEvent(assignment_id=pk, kind=AssignmentEvent.Kind.RELAYED, actor=actor,
-                           comment=_("Tự động giao cho các xã/phường trực thuộc")) for pk in sorted(relayed)]
+        [AssignmentEvent(assignment_id=pk, kind=AssignmentEvent.Kind.RELAYED, actor=actor,
+                         comment=_("Tự động giao cho các xã/phường trực thuộc")) for pk in sorted(relayed)]
     )
     return created + children
 

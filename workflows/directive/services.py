@@ -73,20 +73,24 @@ def fan_outs_reconcile(now: datetime | None = None, *, enqueue) -> list[int]:
     return stalled
 
 
-def unit_processes_start(assignments: list[Assignment], *, progress_key: str | None = None) -> None:
-    """Start one UnitAssignmentFlow per assignment in bulk (engine.processes_bulk_start), in chunks, saying
-    how far it got under `progress_key` for the directive page's progress bar."""
+def unit_processes_start(assignments: list[Assignment], *, progress_key: str | None = None,
+                         orm: bool = False) -> None:
+    """Start one UnitAssignmentFlow per assignment in bulk (engine.processes_bulk_start; `orm=True` takes its
+    bulk_create path on PostgreSQL too, for the tests), in chunks, saying how far it got under `progress_key`
+    for the directive page's progress bar: the total at once, then the count after each chunk."""
     total = len(assignments)
+    if progress_key:
+        cache.set(progress_key, {"done": 0, "total": total}, 3600)
     for offset in range(0, total, BULK_CHUNK):
-        _start_chunk(assignments[offset:offset + BULK_CHUNK])
+        _start_chunk(assignments[offset:offset + BULK_CHUNK], orm=orm)
         if progress_key:
             cache.set(progress_key, {"done": min(offset + BULK_CHUNK, total), "total": total}, 3600)
 
 
-def _start_chunk(assignments: list[Assignment]) -> None:
+def _start_chunk(assignments: list[Assignment], *, orm: bool) -> None:
     engine.processes_bulk_start(
         UnitAssignmentFlow, assignments, first=UnitAssignmentFlow.acknowledge, owner_permission="org.act_for_unit",
-        permission_object=lambda a: a.unit, owner_id=lambda a: a.assignee_id)
+        permission_object=lambda a: a.unit, owner_id=lambda a: a.assignee_id, orm=orm)
 
 
 def directive_resume_if_done(directive_id: int) -> bool:
