@@ -4,8 +4,11 @@ StartHandle.run() per unit (each its own transaction), measured in the same run 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ttcs .venv/bin/python bench/fanout.py --units 556
 
 And against a floor: the time to write exactly the rows the fan-out wrote (every table that gained rows, the
-same rows) into copies of those tables with the same indexes and constraints, by one COPY per table on
-PostgreSQL (executemany on SQLite), in one transaction: no ORM, no flow, no locks taken, no ids drawn.
+same rows) into temporary copies of those tables (LIKE ... INCLUDING ALL: the same indexes, NOT NULL and CHECK
+constraints, but no foreign keys, and a temporary table writes no WAL), by one COPY per table on PostgreSQL
+(executemany on SQLite), in one transaction, timed up to before its commit: no ORM, no flow, no locks taken, no
+ids drawn. So the floor leaves out what any write of these rows into the real tables pays: ~33,000 foreign-key
+checks at commit for 3,321 units, and the WAL.
 The last line is one JSON object: units, fanout_s, naive_s, ratio, floor_s, floor_ratio (fanout_s/floor_s),
 tables (rows written per table), db."""
 

@@ -16,6 +16,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common import bulk
 from org.models import Unit, User
 from org.selectors import people_of_units
 
@@ -78,7 +79,7 @@ def notify(
     with transaction.atomic():
         people = _active_people(user_ids, kind)  # id → (email, the person's e-mail mode for this kind, minutes)
         targets = [uid for uid in user_ids if uid in people]
-        if dedupe_key and connection.vendor != "postgresql":  # PostgreSQL skips them in the INSERT itself
+        if dedupe_key and not bulk.supported():  # PostgreSQL skips them in the INSERT itself
             already = set(
                 Notification.objects.filter(recipient_id__in=targets, dedupe_key=dedupe_key).values_list(
                     "recipient_id", flat=True
@@ -137,7 +138,7 @@ def _active_people(user_ids: list[int], kind: str) -> dict[int, tuple[str, str, 
     """The active ones among `user_ids`, with their e-mail address and their preference for `kind` (the
     default without one), in one query."""
     mine = FilteredRelation("notification_preferences", condition=Q(notification_preferences__kind=kind))
-    rows = (User.objects.filter(pk__in=user_ids, is_active=True).annotate(pref=mine)
+    rows = (User.objects.filter(pk__in=bulk.any_of(user_ids), is_active=True).annotate(pref=mine)
             .values_list("pk", "email", "pref__email_mode", "pref__minutes"))
     return {uid: (email, *((mode, minutes) if mode is not None else _DEFAULT_MODE))
             for uid, email, mode, minutes in rows}
@@ -166,7 +167,7 @@ def _insert(template: Notification, targets: list[int], due: dict[int, datetime 
     """Write one row per target (the template's fields, the target and its e-mail due time); returns (id,
     recipient id) of the rows written, in the order of `targets`. Recipients that already have the template's
     dedupe key are skipped, including those a concurrent call wrote a moment ago."""
-    if connection.vendor == "postgresql":
+    if bulk.supported():
         return _insert_postgresql(template, targets, due)
     fields = {f.attname: getattr(template, f.attname) for f in Notification._meta.concrete_fields if f.attname != "id"}
     rows = [Notification(**{**fields, "recipient_id": uid, "email_due_at": due[uid]}) for uid in targets]
@@ -191,25 +192,24 @@ def _insert(template: Notification, targets: list[int], due: dict[int, datetime 
 
 def _insert_postgresql(template: Notification, targets: list[int], due: dict[int, datetime | None]
                        ) -> list[tuple[int, int]]:
-    """One statement, one round trip: the fields all rows share are parameters once, the two that differ
-    are arrays unnested by the server. bulk_create of a thousand rows was ~80–130 ms (a model instance, nine
-    adapted parameters and a RETURNING row each, in two batches), this ~10 ms; the unique constraint on
-    (recipient, dedupe_key) skips rows already there (ON CONFLICT DO NOTHING), so no query looks first."""
+    """One statement, one round trip (common/bulk.py): the columns all rows share are parameters once, the two
+    that differ are arrays unnested by the server. bulk_create of a thousand rows was ~80–130 ms (a model
+    instance, nine adapted parameters and a RETURNING row each, in two batches), this ~10 ms; the unique
+    constraint on (recipient, dedupe_key) skips rows already there (ON CONFLICT DO NOTHING), so no query looks
+    first."""
     meta = Notification._meta
-    shared = ["kind", "level", "title", "body", "link", "actor", "dedupe_key", "created_at"]
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in shared)
-    recipient = connection.ops.quote_name(meta.get_field("recipient").column)
-    email_due = connection.ops.quote_name(meta.get_field("email_due_at").column)
-    conflict = (f" ON CONFLICT ({recipient}, {connection.ops.quote_name('dedupe_key')}) WHERE dedupe_key IS NOT NULL"
-                " DO NOTHING") if template.dedupe_key is not None else ""
-    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({recipient}, {email_due}, {columns}) "
-           f"SELECT t.r, t.d, {', '.join(['%s'] * len(shared))} "
-           f"FROM unnest(%s::bigint[], %s::timestamptz[]) WITH ORDINALITY AS t(r, d, o) ORDER BY t.o"
-           f"{conflict} RETURNING id, {recipient}")
-    params = [getattr(template, meta.get_field(f).attname) for f in shared]
+    due_type = bulk.sql_type(meta.get_field("email_due_at"))
+    sql, params = bulk.insert_select(
+        template, f"unnest(%s::bigint[], %s::{due_type}[]) WITH ORDINALITY AS t(r, d, o) ORDER BY t.o",
+        {"recipient_id": "t.r", "email_due_at": "t.d"})
+    recipient = bulk.qn(meta.get_field("recipient").column)
+    if template.dedupe_key is not None:
+        key = bulk.qn(meta.get_field("dedupe_key").column)
+        sql += f" ON CONFLICT ({recipient}, {key}) WHERE {key} IS NOT NULL DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, targets, [due[uid] for uid in targets]])
-        written = dict((uid, pk) for pk, uid in cursor.fetchall())
+        cursor.execute(f"{sql} RETURNING {bulk.qn(meta.pk.column)}, {recipient}",
+                       [*params, targets, [due[uid] for uid in targets]])
+        written = {uid: pk for pk, uid in cursor.fetchall()}
     return [(written[uid], uid) for uid in targets if uid in written]
 
 
