@@ -84,8 +84,9 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """One attempt to deliver a notification through one channel. For the websocket, "sent" means handed to
-    the channel layer (a browser that was away catches up from the rows); for email, accepted by the backend."""
+    """One attempt to deliver a notification through one channel. For email, every attempt (sent: accepted by
+    the backend). For the websocket only the failed hand-overs to the channel layer: the ones it took are
+    counted (push.SENT_KEY), and a browser that was away catches up from the notifications themselves."""
 
     class Channel(models.TextChoices):
         WEBSOCKET = "websocket", _("Trình duyệt (websocket)")
