@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from org.models import User
 
-from .models import DEFAULT_EMAIL_MODE, DEFAULT_UNREAD_MINUTES, Kind, Notification, NotificationPreference
+from .models import DEFAULT_EMAIL_MODE, DEFAULT_UNREAD_MINUTES, Kind, Level, Notification, NotificationPreference
 
 CATCH_UP_LIMIT = 50
 
@@ -50,6 +51,20 @@ def recent(user: User, limit: int = 20) -> list[Notification]:
 def notification_list(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user).select_related("actor").order_by("-id")
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def listed(notifications) -> list[Notification]:
+    """A page of the list, ready to draw: each row's kind and level labels (`kind_label`, `level_label`) and its
+    time in Hanoi (`created_iso`, `created_label`) worked out here, the choices translated once per page, not once
+    per row by get_FOO_display (a dict of every kind's translated label each time) and the template's date filter."""
+    rows = list(notifications)
+    kinds, levels = dict(Kind.choices), dict(Level.choices)
+    for n in rows:
+        n.kind_label = str(kinds.get(n.kind, n.kind))
+        n.level_label = str(levels.get(n.level, n.level))
+        moment = timezone.localtime(n.created_at)
+        n.created_iso, n.created_label = moment.isoformat(), moment.strftime("%d/%m/%Y %H:%M")
+    return rows
 
 
 def email_preferences(user: User) -> dict[str, tuple[str, int]]:

@@ -99,7 +99,9 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return self.request.GET.get("unread") == "1"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(unread_only=self.unread_only, **kwargs)
+        context = super().get_context_data(unread_only=self.unread_only, **kwargs)
+        context[self.context_object_name] = selectors.listed(context["object_list"])
+        return context
 
 
 class PreferencesView(LoginRequiredMixin, FormView):

@@ -182,6 +182,11 @@ class Assignment(models.Model):
             # (Meta cannot name the model's attributes; tests/dashboard/test_dashboard.py checks they agree).
             models.Index(fields=["deadline"], name="assignment_owed_deadline_idx",
                          condition=~models.Q(status__in=["accepted", "cancelled", "reported"])),
+            # the dashboard's per-unit figures of a period (dashboard.selectors._aggregates): every column they
+            # read, so that PostgreSQL reads the period's rows from the index alone, not every year's from the
+            # table (bench/pages.py). SQLite ignores INCLUDE: there it is an index on created_at.
+            models.Index(fields=["created_at"], name="assignment_period_cover_idx",
+                         include=["unit", "status", "received_at", "reported_at", "deadline", "directive", "id"]),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,13 @@
 """The managers' dashboard: who sees it, what it counts (checked against hand-made work), its export, and a
 query count that does not grow with the number of assignments (1,000 against 10,000 generated in bulk)."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -127,6 +129,39 @@ def test_per_unit_counts(handmade):
     t = progress.totals
     assert (t.received, t.on_time, t.late, t.open, t.broadcasts, t.proved) == (5, 3, 2, 4, 2, 2)
     assert t.proof_rate == 1.0 and t.late_share == pytest.approx(0.4)
+
+
+def test_totals_are_what_one_aggregate_of_the_scope_counts(handmade):
+    """The totals are the sums of the units' groups (no second pass over the assignments): they agree with one
+    aggregate of the whole scope, units not drawn included, and the average is the scope's average."""
+    progress = selectors.unit_progress(_year(), now=NOW)
+    scope = selectors.scope_assignments(_year())
+    whole = scope.aggregate(n=Count("pk"), average=Avg(selectors._time_taken(NOW)))
+    assert progress.totals.received == whole["n"] == sum(r.received for r in progress.rows)
+    average = whole["average"]
+    hours = average.total_seconds() / 3600 if hasattr(average, "total_seconds") else average / 3_600_000_000
+    assert progress.totals.average_hours == pytest.approx(hours)
+    for name in ("acknowledged", "on_time", "late", "open", "emergencies_open", "broadcasts", "proof_by_log",
+                 "proof_by_hand"):
+        assert getattr(progress.totals, name) == sum(getattr(r, name) for r in progress.rows), name
+
+
+def test_the_period_aggregate_reads_only_the_covering_index(handmade):
+    """Every column of coordination_assignment the per-unit figures read is in assignment_period_cover_idx
+    (created_at first, the rest INCLUDEd): on PostgreSQL a period's figures are an index-only range scan, not a
+    read of every year's rows. A new figure reading another column must add it to the index."""
+    index = next(i for i in Assignment._meta.indexes if i.name == "assignment_period_cover_idx")
+    covered = {Assignment._meta.get_field(name).column for name in [*index.fields, *index.include]}
+    scope = selectors.scope_assignments(_year())
+    sql, _params = scope.values("unit_id").annotate(**selectors._aggregates(NOW)).order_by().query.sql_with_params()
+    read = set(re.findall(r'"coordination_assignment"\."(\w+)"', sql))
+    assert read and read <= covered, read - covered
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'assignment_period_cover_idx'")
+            (definition,) = cursor.fetchone()
+        assert "(created_at) INCLUDE (unit_id, status, received_at, reported_at, deadline, directive_id, id)" \
+            in definition, definition
 
 
 def test_filters_narrow_the_counts(handmade):

@@ -3,12 +3,14 @@
 import json
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from notifications import services
 from notifications.models import EmailMode, Kind, Level, Notification, NotificationPreference
+from tests.clock import hanoi
 
 
 @pytest.fixture
@@ -89,6 +91,22 @@ def test_list_page_is_vietnamese_and_marks_unread(logged_in, me, user):
     assert 'id="ttcs-bell-count"' in html and "notifications/notifications.js" in html
     unread_only = logged_in.get("/notifications/?unread=1").content.decode()
     assert "Bão số 3" in unread_only and "Bản tin đã duyệt" not in unread_only
+
+
+def test_list_rows_show_the_kind_level_and_hanoi_time(logged_in, me):
+    # the labels and the time are worked out once per page (selectors.listed), not by filters in every row
+    with time_machine.travel(hanoi(2025, 9, 1, 8, 5), tick=False):
+        services.notify([me], kind=Kind.OVERDUE, level=Level.WARNING, title="Quá hạn báo cáo")
+    with time_machine.travel(hanoi(2025, 9, 2, 23, 30), tick=False):
+        services.notify([me], kind=Kind.REPORT_ACCEPTED, title="Đã chấp nhận")
+    html = logged_in.get("/notifications/").content.decode()
+    assert '<time datetime="2025-09-01T08:05:00+07:00">01/09/2025 08:05</time>' in html
+    assert '<time datetime="2025-09-02T23:30:00+07:00">02/09/2025 23:30</time>' in html
+    assert '<span class="ttcs-notif-item__kind">Quá hạn</span>' in html
+    assert '<span class="ttcs-notif-item__kind">Báo cáo được chấp nhận</span>' in html
+    assert '<span class="ttcs-level ttcs-level--warning">Cảnh báo</span>' in html
+    assert html.count('class="mdc-button">Đã đọc</button>') == 2
+    assert html.count('<input type="hidden" name="next" value="/notifications/">') == 3  # "all read" and the rows
 
 
 def _list_queries(client) -> int:
