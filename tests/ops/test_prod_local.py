@@ -249,7 +249,9 @@ def test_two_web_processes_and_two_consumers_behind_nginx(prod, browser):
         with frozen(prod.pid("worker-2")):
             mark = last_notification()
             directive = run_in_thread(lambda: approve(issue(drafter, units, title="Đợt bị dừng giữa chừng"), leader))
-            inserting = "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"coordination_assignment\"%'"
+            # By its lock: the fan-out's statement (a WITH, its arrays inlined) is longer than pg_stat_activity keeps.
+            inserting = ("pid IN (SELECT pid FROM pg_locks WHERE NOT granted"
+                         " AND relation = 'coordination_assignment'::regclass)")
             [job] = wait_for(lambda: backends(inserting), timeout=60, what="worker-1 to start the fan-out", prod=prod)
             os.kill(prod.pid("worker-1"), signal.SIGKILL)
             blocker.rollback()
