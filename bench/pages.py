@@ -270,20 +270,16 @@ def wrk_inbox(client, seconds: int) -> dict:
     (the other stopped; nginx passes its share to the one left). Returns rps_1, rps_2 and why, when not measured."""
     import re
     import shutil
-    import signal
     import subprocess
-    import tempfile
     from urllib.parse import quote
+
+    from bench.prodlocal import ProdLocal
 
     if not shutil.which("wrk") or not shutil.which("nginx"):
         return {"rps_1": None, "rps_2": None, "reason": "wrk or nginx not installed (apt-get install -y wrk nginx)"}
-    root = Path(__file__).resolve().parent.parent
     db = connection.settings_dict
-    run = tempfile.mkdtemp(prefix="pages-prod-")
     port, web = 18380, (18381, 18382)
-    env = {**os.environ, "PROD_RUN_DIR": run, "WEB1_PORT": str(web[0]), "WEB2_PORT": str(web[1]),
-           "DATABASE_URL": f"postgres://{quote(db['USER'] or '')}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-           "REDIS_URL": settings.REDIS_URL, "DJANGO_SECRET_KEY": settings.SECRET_KEY}
+    database_url = f"postgres://{quote(db['USER'] or '')}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     url = f"http://127.0.0.1:{port}/hop-viec/"
 
@@ -294,38 +290,24 @@ def wrk_inbox(client, seconds: int) -> dict:
             raise RuntimeError(f"wrk saw non-2xx answers:\n{out}")
         return round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1)
 
+    prod = ProdLocal(port, web, database_url)
     try:
-        started = subprocess.run(["deploy/prod-local.sh", "start", str(port)], cwd=root, env=env,
-                                 capture_output=True, text=True, timeout=180)
-        if started.returncode:
-            return {"rps_1": None, "rps_2": None, "reason": f"prod-local.sh failed: {started.stderr[-300:]}"}
+        prod.__enter__()
+    except RuntimeError as exc:
+        return {"rps_1": None, "rps_2": None, "reason": str(exc)[-300:]}
+    try:
         status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}",
                                  url], capture_output=True, text=True, timeout=30).stdout
         if status != "200":
             return {"rps_1": None, "rps_2": None, "reason": f"the inbox through nginx answered {status}"}
         rps_2 = rps()
-        pid = int(Path(run, f"web-{web[1]}.pid").read_text())
-        os.kill(pid, signal.SIGKILL)  # SIGTERM leaves daphne draining (and still answering) for a long while
-        for _ in range(100):
-            stat = Path(f"/proc/{pid}/stat")
-            if not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":  # gone (or a zombie)
-                break
-            time.sleep(0.1)
-        else:
-            return {"rps_1": None, "rps_2": rps_2, "reason": f"daphne {pid} did not stop"}
-        rps_1 = rps()
-        return {"rps_1": rps_1, "rps_2": rps_2, "reason": ""}
+        try:
+            prod.kill_web(1)  # nginx passes its share to the one left
+        except RuntimeError as exc:
+            return {"rps_1": None, "rps_2": rps_2, "reason": str(exc)}
+        return {"rps_1": rps(), "rps_2": rps_2, "reason": ""}
     finally:
-        pids = [int(f.read_text()) for f in Path(run).glob("*.pid")]
-        subprocess.run(["deploy/prod-local.sh", "stop"], cwd=root, env=env, capture_output=True, timeout=60)
-        time.sleep(1)
-        for pid in pids:  # a daphne that served requests can outlive the script's SIGTERM for minutes
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        shutil.rmtree(run, ignore_errors=True)
-
+        prod.__exit__()
 
 def main():
     parser = argparse.ArgumentParser()
